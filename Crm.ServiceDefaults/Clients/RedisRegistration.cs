@@ -1,0 +1,30 @@
+using Crm.ServiceDefaults.Health;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
+
+namespace Crm.ServiceDefaults.Clients;
+
+public static class RedisRegistration
+{
+    /// <summary>
+    /// One shared <see cref="IConnectionMultiplexer"/> from <c>ConnectionStrings:redis</c> (StackExchange.Redis
+    /// format, as Aspire writes it), with a health check. The connection is opened in the background and keeps
+    /// retrying, so a service starts, and answers, while Redis is down.
+    /// </summary>
+    public static IHostApplicationBuilder AddCrmRedis(this IHostApplicationBuilder builder, string connectionName = ConnectionNames.Redis)
+    {
+        var options = ParseOptions(builder.Configuration.GetRequiredConnectionString(connectionName), builder.Environment.ApplicationName);
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(connectionName, timeout: TimeSpan.FromSeconds(5));
+        return builder;
+    }
+
+    internal static ConfigurationOptions ParseOptions(string connectionString, string clientName)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        options.ClientName ??= clientName;
+        return options;
+    }
+}

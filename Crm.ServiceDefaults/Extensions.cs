@@ -1,0 +1,41 @@
+using Crm.ServiceDefaults.Discovery;
+using Crm.ServiceDefaults.Health;
+using Crm.ServiceDefaults.Resilience;
+using Crm.ServiceDefaults.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// What every CRM service gets by calling <c>builder.AddServiceDefaults()</c>: telemetry, health checks,
+/// service discovery, resilient HTTP clients and RFC 9457 problem details. Modelled on Aspire's ServiceDefaults,
+/// built on the packages this environment has (DESIGN.md section 2).
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
+        builder.Services.AddServiceDiscovery();
+        builder.Services.AddProblemDetails();
+
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+
+        return builder;
+    }
+
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        // Unhandled exceptions become a bare 500 ProblemDetails; status codes without a body get one too.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,113 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Crm.ServiceDefaults.Telemetry;
+
+/// <summary>
+/// Traces, metrics and logs through the OpenTelemetry SDK, exported over OTLP when
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (Aspire sets it to its dashboard).
+/// </summary>
+/// <remarks>
+/// OpenTelemetry.Extensions.Hosting and the instrumentation packages are not available here, so the providers are
+/// built with the SDK's own builders and subscribe directly to the ActivitySources and Meters that ASP.NET Core,
+/// HttpClient, Npgsql and the runtime publish themselves.
+/// </remarks>
+public static class TelemetryExtensions
+{
+    /// <summary>Sources built into the framework and libraries we use.</summary>
+    internal static readonly string[] FrameworkActivitySources =
+    [
+        "Microsoft.AspNetCore",
+        "System.Net.Http",
+        "Npgsql",
+    ];
+
+    internal static readonly string[] FrameworkMeters =
+    [
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Routing",
+        "Microsoft.AspNetCore.Diagnostics",
+        "Microsoft.AspNetCore.RateLimiting",
+        "Microsoft.AspNetCore.Components",
+        "Microsoft.Extensions.Diagnostics.HealthChecks",
+        "System.Net.Http",
+        "System.Net.NameResolution",
+        "System.Runtime",
+        "Npgsql",
+    ];
+
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
+        var instrumentation = new ServiceInstrumentation(serviceName);
+        builder.Services.AddSingleton(instrumentation);
+
+        var exportOverOtlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var resource = ResourceBuilder.CreateDefault().AddService(serviceName);
+
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.SetResourceBuilder(resource);
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+            if (exportOverOtlp)
+            {
+                logging.AddOtlpExporter();
+            }
+        });
+
+        builder.Services.AddSingleton(_ =>
+        {
+            var tracing = Sdk.CreateTracerProviderBuilder()
+                .SetResourceBuilder(resource)
+                .AddSource(FrameworkActivitySources)
+                .AddSource(instrumentation.ActivitySource.Name);
+            if (exportOverOtlp)
+            {
+                tracing.AddOtlpExporter();
+            }
+            return tracing.Build();
+        });
+
+        builder.Services.AddSingleton(_ =>
+        {
+            var metrics = Sdk.CreateMeterProviderBuilder()
+                .SetResourceBuilder(resource)
+                .AddMeter(FrameworkMeters)
+                .AddMeter(instrumentation.Meter.Name);
+            if (exportOverOtlp)
+            {
+                metrics.AddOtlpExporter();
+            }
+            return metrics.Build();
+        });
+
+        // Providers only listen once created: create them when the host starts, as Extensions.Hosting would.
+        builder.Services.AddHostedService<TelemetryStartup>();
+        return builder;
+    }
+
+    private sealed class TelemetryStartup(TracerProvider tracerProvider, MeterProvider meterProvider) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            GC.KeepAlive(tracerProvider);
+            GC.KeepAlive(meterProvider);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            tracerProvider.ForceFlush(5_000);
+            meterProvider.ForceFlush(5_000);
+            return Task.CompletedTask;
+        }
+    }
+}
