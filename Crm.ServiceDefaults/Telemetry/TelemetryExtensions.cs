@@ -20,12 +20,13 @@ namespace Crm.ServiceDefaults.Telemetry;
 /// </remarks>
 public static class TelemetryExtensions
 {
-    /// <summary>Sources built into the framework and libraries we use.</summary>
+    /// <summary>Sources built into the framework and libraries we use, and the schema migrations every service runs.</summary>
     internal static readonly string[] FrameworkActivitySources =
     [
         "Microsoft.AspNetCore",
         "System.Net.Http",
         "Npgsql",
+        "Crm.Domain.Migrations",
     ];
 
     internal static readonly string[] FrameworkMeters =

@@ -1,0 +1,18 @@
+using Crm.Domain.Migrations;
+using Crm.ServiceDefaults.Clients;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddCrmDataSource();
+builder.AddCrmMigrations();
+builder.AddCrmRedis();
+var useRemoteAi = builder.AddCrmAiConnection();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.Logger.LogInformation("AI provider: {Provider}",
+    useRemoteAi ? "OpenAI-compatible endpoint (ConnectionStrings:ai)" : "local models (ConnectionStrings:ai is not set)");
+
+app.Run();

@@ -1,0 +1,20 @@
+using Crm.Api.Features.ServiceInfo;
+using Crm.Domain;
+using Crm.Domain.Migrations;
+using Crm.ServiceDefaults.Clients;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddCrmDbContext<CrmDbContext>();
+builder.AddCrmMigrations();
+builder.AddCrmRedis();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapOpenApi();
+app.MapServiceInfoEndpoints();
+
+app.Run();

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Configuration;
+
+// The Aspire 13 app model (DESIGN.md section 4). Resource names are the contract shared with local mode: services
+// read ConnectionStrings__crmdb/redis/elasticsearch/ai and find each other through services__api__http__0 etc.
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Provisions Azure Container Apps for `azd up`; it adds nothing to the model when running locally.
+builder.AddAzureContainerAppEnvironment("env");
+
+// PostgreSQL 17 with the pgvector extension the embeddings need.
+var postgres = builder.AddPostgres("postgres")
+    .WithImage("pgvector/pgvector", "pg17");
+var elasticsearch = builder.AddElasticsearch("elasticsearch");
+
+// Local data survives restarts. Not in Azure: Container Apps backs volumes with Azure Files, on which PostgreSQL cannot
+// initialise its data directory (microsoft/aspire#6671); the search index is rebuilt from PostgreSQL anyway.
+if (builder.ExecutionContext.IsRunMode)
+{
+    postgres.WithDataVolume();
+    elasticsearch.WithDataVolume();
+}
+
+var crmdb = postgres.AddDatabase("crmdb");
+var redis = builder.AddRedis("redis");
+
+// A remote OpenAI-compatible endpoint is optional: without it the worker uses its local models.
+var ai = string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("ai"))
+    ? null
+    : builder.AddConnectionString("ai");
+
+var search = builder.AddProject<Projects.Crm_Search>("search")
+    .WithHttpHealthCheck("/health")
+    .WithReference(crmdb).WaitFor(crmdb)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(elasticsearch).WaitFor(elasticsearch);
+
+// The API calls search but does not wait for it: search results degrade while it starts, the API does not.
+var api = builder.AddProject<Projects.Crm_Api>("api")
+    .WithHttpHealthCheck("/health")
+    .WithReference(crmdb).WaitFor(crmdb)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(search);
+
+var aiWorker = builder.AddProject<Projects.Crm_AiWorker>("aiworker")
+    .WithHttpHealthCheck("/health")
+    .WithReference(crmdb).WaitFor(crmdb)
+    .WithReference(redis).WaitFor(redis);
+
+if (ai is not null)
+{
+    aiWorker.WithReference(ai);
+}
+
+builder.AddProject<Projects.Crm_Web>("web")
+    .WithHttpHealthCheck("/health")
+    .WithReference(api).WaitFor(api)
+    .WithExternalHttpEndpoints();
+
+builder.Build().Run();

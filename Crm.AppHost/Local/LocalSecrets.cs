@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Crm.AppHost.Local;
+
+/// <summary>
+/// Passwords for the local PostgreSQL and Redis, generated on the first run and kept in .crm/secrets.json (readable
+/// by the owner only) so later runs reuse the data.
+/// </summary>
+internal sealed record LocalSecrets(string PostgresPassword, string RedisPassword)
+{
+    public static LocalSecrets LoadOrCreate(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, "secrets.json");
+        if (File.Exists(path))
+        {
+            return JsonSerializer.Deserialize<LocalSecrets>(File.ReadAllText(path))
+                ?? throw new LocalAppHostException($"{path} is empty; delete it together with {dataDirectory}/postgres to start over.");
+        }
+
+        var secrets = new LocalSecrets(NewPassword(), NewPassword());
+        Directory.CreateDirectory(dataDirectory);
+        File.WriteAllText(path, JsonSerializer.Serialize(secrets));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return secrets;
+    }
+
+    // Hex keeps passwords safe inside connection strings and shell-quoted env files.
+    private static string NewPassword() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+}

@@ -1,0 +1,56 @@
+namespace Crm.AppHost.Local;
+
+/// <summary>
+/// One service of the system and what it is given; the same graph as Aspire/Program.cs (names matter: services
+/// find each other as http://{name}).
+/// </summary>
+internal sealed record ServiceDefinition(string Name, string Project, bool UsesData, string[] Calls, string[] OptionalConnections)
+{
+    public static readonly ServiceDefinition[] All =
+    [
+        new("api", "Crm.Api", UsesData: true, Calls: ["search"], OptionalConnections: []),
+        new("search", "Crm.Search", UsesData: true, Calls: [], OptionalConnections: ["elasticsearch"]),
+        new("aiworker", "Crm.AiWorker", UsesData: true, Calls: [], OptionalConnections: ["ai"]),
+        new("web", "Crm.Web", UsesData: false, Calls: ["api"], OptionalConnections: []),
+    ];
+
+    /// <summary>The environment Aspire would give this service, for local processes.</summary>
+    public Dictionary<string, string> Environment(PortPlan ports, string databaseConnection, string redisConnection, Func<string, string?> hostVariable)
+    {
+        var variables = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = Url(ports.For(Name)),
+            ["ASPNETCORE_ENVIRONMENT"] = hostVariable("ASPNETCORE_ENVIRONMENT") ?? "Development",
+            ["OTEL_SERVICE_NAME"] = Name,
+            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+        };
+        if (UsesData)
+        {
+            variables["ConnectionStrings__crmdb"] = databaseConnection;
+            variables["ConnectionStrings__redis"] = redisConnection;
+        }
+        foreach (var service in Calls)
+        {
+            variables[$"services__{service}__http__0"] = Url(ports.For(service));
+        }
+
+        // Optional resources and the telemetry endpoint are passed on when the developer set them for the AppHost.
+        foreach (var connection in OptionalConnections)
+        {
+            if (hostVariable($"ConnectionStrings__{connection}") is { Length: > 0 } value)
+            {
+                variables[$"ConnectionStrings__{connection}"] = value;
+            }
+        }
+        foreach (var otel in new[] { "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_HEADERS" })
+        {
+            if (hostVariable(otel) is { Length: > 0 } value)
+            {
+                variables[otel] = value;
+            }
+        }
+        return variables;
+    }
+
+    public static string Url(int port) => $"http://localhost:{port}";
+}

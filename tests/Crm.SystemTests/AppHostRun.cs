@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Text;
+using Crm.AppHost.Local;
+
+namespace Crm.SystemTests;
+
+/// <summary>
+/// One run of Crm.AppHost in local mode on free ports, as <c>dotnet run --project Crm.AppHost</c> would start it,
+/// with its output kept for the failure message. Ready once the AppHost writes its --env-file.
+/// </summary>
+internal sealed class AppHostRun : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private AppHostRun(Process process, string dataDirectory, IReadOnlyDictionary<string, string> addresses)
+    {
+        _process = process;
+        DataDirectory = dataDirectory;
+        Addresses = addresses;
+    }
+
+    public string DataDirectory { get; }
+
+    /// <summary>The --env-file's NAME=value pairs: CRM_API_URL, CRM_WEB_URL, ..., CRM_POSTGRES, CRM_REDIS.</summary>
+    public IReadOnlyDictionary<string, string> Addresses { get; private set; }
+
+    public int ProcessId => _process.Id;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<AppHostRun> StartAsync(string dataDirectory)
+    {
+        var options = LocalOptions.Parse([]);
+        var appHost = Path.Combine(options.RepositoryRoot, "Crm.AppHost", "bin", options.BuildConfiguration, "net10.0", "Crm.AppHost.dll");
+        var envFile = Path.Combine(dataDirectory, "apphost.env");
+        File.Delete(envFile);
+
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var argument in new[] { appHost, "--data-dir", dataDirectory, "--port-base", "0", "--env-file", envFile })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = startInfo };
+        var run = new AppHostRun(process, dataDirectory, new Dictionary<string, string>());
+        process.OutputDataReceived += (_, e) => run.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => run.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var deadline = Stopwatch.StartNew();
+        while (!File.Exists(envFile))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The AppHost exited with code {process.ExitCode} before it was ready:\n{run.Output}");
+            }
+            if (deadline.Elapsed > StartTimeout)
+            {
+                await run.DisposeAsync();
+                throw new TimeoutException($"The AppHost was not ready within {StartTimeout}:\n{run.Output}");
+            }
+            await Task.Delay(100);
+        }
+
+        run.Addresses = (await File.ReadAllLinesAsync(envFile))
+            .Select(line => line.Split('=', 2))
+            .ToDictionary(parts => parts[0], parts => parts[1].Trim('\''));
+        return run;
+    }
+
+    /// <summary>Sends the signal (as Ctrl+C or a service manager would) and returns the AppHost's exit code.</summary>
+    public async Task<int> StopAsync(string signal = "TERM")
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(StopTimeout);
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+}
