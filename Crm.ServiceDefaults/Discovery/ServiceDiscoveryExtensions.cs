@@ -22,13 +22,24 @@ public static class ServiceDiscoveryExtensions
     /// <summary>Rewrites each request's address just before it is sent, so every retry can pick another replica.</summary>
     private sealed class ServiceDiscoveryHandler(ServiceEndpointResolver resolver) : DelegatingHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            if (request.RequestUri is not null)
+            var logicalUri = request.RequestUri;
+            if (logicalUri is null)
             {
-                request.RequestUri = resolver.Resolve(request.RequestUri);
+                return await base.SendAsync(request, cancellationToken);
             }
-            return base.SendAsync(request, cancellationToken);
+
+            request.RequestUri = resolver.Resolve(logicalUri);
+            try
+            {
+                return await base.SendAsync(request, cancellationToken);
+            }
+            finally
+            {
+                // A retry sends this same message again: it must find the logical address, not the replica just tried.
+                request.RequestUri = logicalUri;
+            }
         }
     }
 }

@@ -41,7 +41,7 @@ public sealed class ServiceEndpointResolver(IConfiguration configuration)
 
         // Unknown service: let DNS decide, but a composite scheme is not something a socket understands.
         return uri.Scheme.Contains('+', StringComparison.Ordinal)
-            ? new UriBuilder(uri) { Scheme = uri.Scheme.Split('+')[0], Port = -1 }.Uri
+            ? new UriBuilder(uri) { Scheme = uri.Scheme.Split('+')[0], Port = uri.IsDefaultPort ? -1 : uri.Port }.Uri
             : uri;
     }
 
