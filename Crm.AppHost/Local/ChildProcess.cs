@@ -41,6 +41,7 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { log.Write(name, e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { log.Write(name, e.Data); } };
+        process.Exited += (_, _) => log.Write(name, $"exited with code {process.ExitCode}");
         try
         {
             process.Start();

@@ -64,11 +64,16 @@ internal sealed class PostgresServer(string dataRoot, int port, string password,
                 "--auth-host=scram-sha-256", "--auth-local=peer", "-E", "UTF8", "--locale=C.UTF-8");
             await RunAsync(initdb.FileName, [.. initdb.ArgumentList], cancellationToken);
         }
-        catch (LocalAppHostException)
+        catch (LocalAppHostException exception)
         {
             // A half-made data directory would be mistaken for a good one next time.
             Directory.Delete(_dataDirectory, recursive: true);
-            throw;
+            throw runAsPostgres
+                ? new LocalAppHostException(
+                    $"{exception.Message} As root, PostgreSQL runs as the '{SystemUser}' user, which must be able to reach " +
+                    $"{_dataDirectory} (every folder above it world-executable); if it cannot, pass --data-dir elsewhere, e.g. /var/tmp/crm.",
+                    exception)
+                : exception;
         }
         finally
         {
