@@ -1,3 +1,4 @@
+using Crm.AiWorker.Features.Jobs;
 using Crm.Domain.Migrations;
 using Crm.ServiceDefaults.Clients;
 
@@ -8,9 +9,11 @@ builder.AddCrmDataSource();
 builder.AddCrmMigrations();
 builder.AddCrmRedis();
 var useRemoteAi = builder.AddCrmAiConnection();
+builder.AddJobLoop();
 
 var app = builder.Build();
 
+app.UseProblemDetailsErrors();
 app.MapDefaultEndpoints();
 app.Logger.LogInformation("AI provider: {Provider}",
     useRemoteAi ? "OpenAI-compatible endpoint (ConnectionStrings:ai)" : "local models (ConnectionStrings:ai is not set)");

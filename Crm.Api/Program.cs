@@ -13,6 +13,7 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
+app.UseProblemDetailsErrors();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapServiceInfoEndpoints();

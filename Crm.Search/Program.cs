@@ -11,6 +11,7 @@ var useElasticsearch = builder.AddCrmElasticsearch();
 
 var app = builder.Build();
 
+app.UseProblemDetailsErrors();
 app.MapDefaultEndpoints();
 app.Logger.LogInformation("Search backend: {Backend}",
     useElasticsearch ? "Elasticsearch" : "PostgreSQL full-text (ConnectionStrings:elasticsearch is not set)");

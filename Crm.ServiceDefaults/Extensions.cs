@@ -32,12 +32,22 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
+    /// <summary><c>/health</c> and <c>/alive</c> (see <see cref="HealthEndpoints"/>).</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        // Unhandled exceptions become a bare 500 ProblemDetails; status codes without a body get one too.
+        app.MapHealthEndpoints();
+        return app;
+    }
+
+    /// <summary>
+    /// For HTTP APIs: unhandled exceptions become a bare 500 problem details body (no exception text, in every
+    /// environment: this handler runs inside the developer exception page), and status codes without a body get one.
+    /// Call it first, before other middleware. The web frontend uses HTML error pages instead.
+    /// </summary>
+    public static WebApplication UseProblemDetailsErrors(this WebApplication app)
+    {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapHealthEndpoints();
         return app;
     }
 }

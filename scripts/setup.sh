@@ -105,6 +105,9 @@ debian_mirror() {
 # system's sources and no trixie binary package is installed.
 ensure_pgvector() {
   local extdir
+  # The AppHost runs its own PostgreSQL 15 (and the extension is built for 15); the distribution must provide it.
+  [[ -x /usr/lib/postgresql/15/bin/postgres ]] || { needs "PostgreSQL 15 server" && apt_install postgresql-15; } || return 0
+  [[ -x $PG_CONFIG ]] || { needs "PostgreSQL 15 server headers" && apt_install postgresql-server-dev-15; } || return 0
   extdir="$("$PG_CONFIG" --sharedir)/extension"
   [[ -f $extdir/vector.control ]] && return 0
   needs "pgvector (PostgreSQL 15 extension)" || return 0

@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
+# The suite drives the AppHost's local mode (its own PostgreSQL and Redis), also on machines where a container runtime
+# would otherwise select aspire mode; tests/Crm.AppHost.Tests covers aspire mode (docs/deployment.md).
+export CRM_APPHOST_MODE=local
+
 scripts/setup.sh
 
 echo "test: building the solution"
@@ -54,6 +58,10 @@ read -r total passed failed skipped < <(
 echo "test: $passed passed, $failed failed, $skipped not executed ($total total); reports in artifacts/test-results"
 if [[ $total -eq 0 ]]; then
   echo "test: ERROR: no test ran" >&2
+  exit 1
+fi
+if [[ $skipped -gt 0 ]]; then
+  echo "test: ERROR: $skipped test(s) did not run; every test must run here (see the TRX reports)" >&2
   exit 1
 fi
 exit "$status"

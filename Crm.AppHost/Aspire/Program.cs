@@ -13,7 +13,7 @@ var postgres = builder.AddPostgres("postgres")
 var elasticsearch = builder.AddElasticsearch("elasticsearch");
 
 // Local data survives restarts. Not in Azure: Container Apps backs volumes with Azure Files, on which PostgreSQL cannot
-// initialise its data directory (microsoft/aspire#6671); the search index is rebuilt from PostgreSQL anyway.
+// initialise its data directory (microsoft/aspire#6671); the search index is to be rebuilt from PostgreSQL (issue #4).
 if (builder.ExecutionContext.IsRunMode)
 {
     postgres.WithDataVolume();

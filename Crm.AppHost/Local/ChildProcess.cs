@@ -7,10 +7,17 @@ namespace Crm.AppHost.Local;
 /// A process started by the AppHost: its output is streamed with a coloured name prefix, and it is stopped with
 /// a signal of its choosing first (so it can shut down cleanly), then killed if it does not exit in time.
 /// </summary>
+/// <remarks>
+/// Each child runs in a session of its own (setsid), so a Ctrl+C in the terminal reaches only the AppHost, which then
+/// stops the children in order: services first, PostgreSQL and Redis last. Should the AppHost itself be killed, the
+/// next run finds the orphans through <see cref="DataDirectoryVariable"/> (see <see cref="LeftoverProcesses"/>).
+/// </remarks>
 internal sealed partial class ChildProcess : IAsyncDisposable
 {
-    /// <summary>Set on every child (to the data directory) so that leftovers of a run can be found (see <see cref="LeftoverProcesses"/>).</summary>
+    /// <summary>Set on every child (to the data directory) so that leftovers of a run can be found.</summary>
     public const string DataDirectoryVariable = "CRM_APPHOST_DATA";
+
+    private const string Setsid = "/usr/bin/setsid";
 
     private readonly Process _process;
     private readonly LogSink _log;
@@ -24,19 +31,27 @@ internal sealed partial class ChildProcess : IAsyncDisposable
 
     public string Name { get; }
 
-    public int Id => _process.Id;
-
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
 
-    public static ChildProcess Start(string name, ProcessStartInfo startInfo, LogSink log, string dataDirectory)
+    /// <summary>
+    /// Starts the process; <paramref name="standardInput"/>, if given, is written to its stdin, which is then closed
+    /// (for secrets that must not appear on a command line, readable by everyone in /proc).
+    /// </summary>
+    public static ChildProcess Start(string name, ProcessStartInfo startInfo, LogSink log, string dataDirectory, string? standardInput = null)
     {
         startInfo.RedirectStandardOutput = true;
         startInfo.RedirectStandardError = true;
         startInfo.RedirectStandardInput = true;
         startInfo.UseShellExecute = false;
         startInfo.Environment[DataDirectoryVariable] = dataDirectory;
+        if (File.Exists(Setsid))
+        {
+            // setsid execs in place (the child is not a group leader), so the pid we hold is the program's own.
+            startInfo.ArgumentList.Insert(0, startInfo.FileName);
+            startInfo.FileName = Setsid;
+        }
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { log.Write(name, e.Data); } };
@@ -48,14 +63,17 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         }
         catch (System.ComponentModel.Win32Exception exception)
         {
-            throw new LocalAppHostException($"Could not start {name} ({startInfo.FileName}): {exception.Message}", exception);
+            throw new LocalAppHostException($"Could not start {name} ({startInfo.ArgumentList.FirstOrDefault() ?? startInfo.FileName}): {exception.Message}", exception);
         }
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (standardInput is not null)
+        {
+            process.StandardInput.Write(standardInput);
+        }
+        process.StandardInput.Close();
         return new ChildProcess(name, process, log);
     }
-
-    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
     /// <summary>Sends <paramref name="signal"/>, waits up to <paramref name="grace"/>, then kills the process.</summary>
     public async Task StopAsync(PosixSignalNumber signal, TimeSpan grace)

@@ -40,7 +40,9 @@ public static class LeftoverProcesses
         log.Info($"stopping {leftovers.Count} process(es) left over from an earlier run on {dataDirectory}");
         foreach (var pid in leftovers)
         {
-            _ = ChildProcess.Kill(pid, (int)PosixSignalNumber.Terminate);
+            // PostgreSQL's SIGTERM waits for its clients to leave; SIGINT is its fast shutdown.
+            var signal = ReadName(pid) == "postgres" ? PosixSignalNumber.Interrupt : PosixSignalNumber.Terminate;
+            _ = ChildProcess.Kill(pid, (int)signal);
         }
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (Find(dataDirectory).Count > 0 && DateTime.UtcNow < deadline)
@@ -50,6 +52,18 @@ public static class LeftoverProcesses
         foreach (var pid in Find(dataDirectory))
         {
             _ = ChildProcess.Kill(pid, (int)PosixSignalNumber.Kill);
+        }
+    }
+
+    private static string? ReadName(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

@@ -6,11 +6,17 @@ namespace Crm.AppHost.Local;
 /// <summary>
 /// Local mode (DESIGN.md section 4): PostgreSQL and Redis, then the four services as processes configured the way
 /// Aspire would configure them; waits for every /health, prints a status table, streams prefixed logs, and on
-/// Ctrl+C or SIGTERM stops everything in reverse order.
+/// Ctrl+C, SIGTERM or SIGHUP stops everything in reverse order.
 /// </summary>
 internal sealed class LocalAppHost(LocalOptions options)
 {
     private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// What the AppHost's own environment may carry but a service must only get when the AppHost decides to hand it
+    /// on (see <see cref="ServiceDefinition.Environment"/>), as under Aspire.
+    /// </summary>
+    private static readonly string[] ResourceVariablePrefixes = ["ConnectionStrings__", "services__", "OTEL_", "ASPIRE_"];
 
     private readonly LogSink _log = new(nameWidth: 8);
     private readonly List<ChildProcess> _processes = [];
@@ -30,9 +36,18 @@ internal sealed class LocalAppHost(LocalOptions options)
 
         try
         {
-            await StartAsync(shutdown.Token);
-            await Task.Delay(Timeout.Infinite, shutdown.Token);
-            return 0;
+            Directory.CreateDirectory(options.DataDirectory);
+            using var runLock = RunLock.Acquire(options.DataDirectory);
+            try
+            {
+                await StartAsync(shutdown.Token);
+                await Task.Delay(Timeout.Infinite, shutdown.Token);
+                return 0;
+            }
+            finally
+            {
+                await StopAllAsync();
+            }
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
@@ -43,16 +58,16 @@ internal sealed class LocalAppHost(LocalOptions options)
             _log.Info($"error: {exception.Message}");
             return 1;
         }
-        finally
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or Npgsql.NpgsqlException)
         {
-            await StopAllAsync();
+            _log.Info($"error: {exception.GetType().Name}: {exception.Message}");
+            return 1;
         }
     }
 
     private async Task StartAsync(CancellationToken cancellationToken)
     {
         var dataDirectory = options.DataDirectory;
-        Directory.CreateDirectory(dataDirectory);
         await LeftoverProcesses.StopAsync(dataDirectory, _log);
 
         var ports = PortPlan.From(options.PortBase);
@@ -67,16 +82,13 @@ internal sealed class LocalAppHost(LocalOptions options)
         var postgres = new PostgresServer(dataDirectory, ports.Postgres, secrets.PostgresPassword, _log);
         var redis = new RedisServer(dataDirectory, ports.Redis, secrets.RedisPassword, _log);
 
-        // Both servers start in parallel; each call throws with a clear message if its server cannot start.
-        var infrastructure = await Task.WhenAll(
-            postgres.StartAsync(dataDirectory, cancellationToken),
-            redis.StartAsync(dataDirectory, cancellationToken));
-        _processes.AddRange(infrastructure);
+        // Both servers start in parallel; each is tracked as soon as it runs, so a failure in either stops both.
+        await Task.WhenAll(postgres.StartAsync(Track, cancellationToken), redis.StartAsync(Track, cancellationToken));
 
         var databaseConnection = postgres.ConnectionString(PostgresServer.DatabaseName);
         foreach (var service in services)
         {
-            _processes.Add(StartService(service, service.Environment(ports, databaseConnection, redis.ConnectionString, Environment.GetEnvironmentVariable)));
+            Track(StartService(service, service.Environment(ports, databaseConnection, redis.ConnectionString, Environment.GetEnvironmentVariable)));
         }
 
         var states = await Task.WhenAll(services.Select(s => WaitUntilHealthyAsync(s, ports, cancellationToken)));
@@ -87,21 +99,27 @@ internal sealed class LocalAppHost(LocalOptions options)
         {
             table.Add(service.Name, state, ServiceDefinition.Url(ports.For(service.Name)));
         }
-        Console.WriteLine();
-        Console.Write(table);
+        _log.Print($"{Environment.NewLine}{table}");
 
         if (options.EnvFile is { } envFile)
         {
             await WriteEnvFileAsync(envFile, ports, postgres, redis, services, cancellationToken);
         }
-        Console.WriteLine(options.InfraOnly
+        _log.Print((options.InfraOnly
             ? "PostgreSQL and Redis are running. Press Ctrl+C to stop."
-            : $"The CRM is running: open {ServiceDefinition.Url(ports.Web)}. Press Ctrl+C to stop everything.");
-        Console.WriteLine();
+            : $"The CRM is running: open {ServiceDefinition.Url(ports.Web)}. Press Ctrl+C to stop everything.") + Environment.NewLine + Environment.NewLine);
 
         if (states.Any(s => s != HealthState.Healthy))
         {
             _log.Info("not every service is healthy; their log lines above say why");
+        }
+    }
+
+    private void Track(ChildProcess process)
+    {
+        lock (_processes)
+        {
+            _processes.Add(process);
         }
     }
 
@@ -117,6 +135,10 @@ internal sealed class LocalAppHost(LocalOptions options)
         // Started the way `dotnet run` would: the project directory is the content root.
         var startInfo = new ProcessStartInfo("dotnet") { WorkingDirectory = projectDirectory };
         startInfo.ArgumentList.Add(assembly);
+        foreach (var inherited in startInfo.Environment.Keys.Where(k => ResourceVariablePrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
+        {
+            startInfo.Environment.Remove(inherited);
+        }
         foreach (var (name, value) in environment)
         {
             startInfo.Environment[name] = value;
@@ -126,7 +148,11 @@ internal sealed class LocalAppHost(LocalOptions options)
 
     private async Task<string> WaitUntilHealthyAsync(ServiceDefinition service, PortPlan ports, CancellationToken cancellationToken)
     {
-        var process = _processes.Single(p => p.Name == service.Name);
+        ChildProcess process;
+        lock (_processes)
+        {
+            process = _processes.Single(p => p.Name == service.Name);
+        }
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var healthUrl = $"{ServiceDefinition.Url(ports.For(service.Name))}/health";
         var watch = Stopwatch.StartNew();
@@ -157,7 +183,7 @@ internal sealed class LocalAppHost(LocalOptions options)
         return HealthState.Unhealthy;
     }
 
-    private async Task WriteEnvFileAsync(string path, PortPlan ports, PostgresServer postgres, RedisServer redis,
+    private static async Task WriteEnvFileAsync(string path, PortPlan ports, PostgresServer postgres, RedisServer redis,
         ServiceDefinition[] services, CancellationToken cancellationToken)
     {
         var lines = new List<string>
@@ -174,24 +200,29 @@ internal sealed class LocalAppHost(LocalOptions options)
         File.Move(path + ".tmp", path, overwrite: true);
     }
 
+    /// <summary>Services first (SIGTERM, 15 s grace), then Redis (SIGTERM) and PostgreSQL (SIGINT, its fast shutdown).</summary>
     private async Task StopAllAsync()
     {
-        if (_processes.Count == 0)
+        List<ChildProcess> processes;
+        lock (_processes)
+        {
+            processes = [.. _processes];
+            _processes.Clear();
+        }
+        if (processes.Count == 0)
         {
             return;
         }
-        _log.Info("stopping");
-        var services = _processes.Where(p => p.Name is not ("postgres" or "redis")).ToList();
-        await Task.WhenAll(services.Select(p => p.StopAsync(PosixSignalNumber.Terminate, TimeSpan.FromSeconds(15))));
 
-        // PostgreSQL: SIGINT is its "fast" shutdown (SIGTERM would wait for every client to disconnect).
-        await Task.WhenAll(_processes.Except(services).Select(p =>
+        _log.Info("stopping");
+        var services = processes.Where(p => p.Name is not ("postgres" or "redis")).ToList();
+        await Task.WhenAll(services.Select(p => p.StopAsync(PosixSignalNumber.Terminate, TimeSpan.FromSeconds(15))));
+        await Task.WhenAll(processes.Except(services).Select(p =>
             p.StopAsync(p.Name == "postgres" ? PosixSignalNumber.Interrupt : PosixSignalNumber.Terminate, TimeSpan.FromSeconds(15))));
-        foreach (var process in _processes)
+        foreach (var process in processes)
         {
             await process.DisposeAsync();
         }
-        _processes.Clear();
         _log.Info("stopped");
     }
 

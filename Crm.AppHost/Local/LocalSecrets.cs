@@ -20,12 +20,21 @@ internal sealed record LocalSecrets(string PostgresPassword, string RedisPasswor
 
         var secrets = new LocalSecrets(NewPassword(), NewPassword());
         Directory.CreateDirectory(dataDirectory);
-        File.WriteAllText(path, JsonSerializer.Serialize(secrets));
+        WriteOwnerOnly(path, JsonSerializer.Serialize(secrets));
+        return secrets;
+    }
+
+    /// <summary>Writes a file that is readable by its owner only from the moment it exists (mode 0600).</summary>
+    public static void WriteOwnerOnly(string path, string text)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
-        return secrets;
+        using var stream = new FileStream(path, options);
+        using var writer = new StreamWriter(stream);
+        writer.Write(text);
     }
 
     // Hex keeps passwords safe inside connection strings and shell-quoted env files.

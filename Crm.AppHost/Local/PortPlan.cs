@@ -10,7 +10,18 @@ internal sealed record PortPlan(int Web, int Api, int Search, int AiWorker, int 
     {
         if (portBase == 0)
         {
-            return new PortPlan(FreePort(), FreePort(), FreePort(), FreePort(), FreePort(), FreePort());
+            // All six listeners stay open until every port is chosen, so the system cannot hand out one port twice.
+            var listeners = Enumerable.Range(0, 6).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+            try
+            {
+                listeners.ForEach(listener => listener.Start());
+                var ports = listeners.Select(listener => ((IPEndPoint)listener.LocalEndpoint).Port).ToList();
+                return new PortPlan(ports[0], ports[1], ports[2], ports[3], ports[4], ports[5]);
+            }
+            finally
+            {
+                listeners.ForEach(listener => listener.Dispose());
+            }
         }
         return new PortPlan(portBase, portBase + 1, portBase + 2, portBase + 3, portBase + 4, portBase + 5);
     }
@@ -37,12 +48,5 @@ internal sealed record PortPlan(int Web, int Api, int Search, int AiWorker, int 
             throw new LocalAppHostException(
                 $"Port {port} (for {owner}) is already in use. Stop whatever uses it (another AppHost?) or pass --port-base <n>.");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Npgsql;
 
 namespace Crm.AppHost.Local;
@@ -11,11 +12,13 @@ namespace Crm.AppHost.Local;
 internal sealed class PostgresServer(string dataRoot, int port, string password, LogSink log)
 {
     public const string DatabaseName = "crmdb";
+
+    /// <summary>The major version scripts/setup.sh builds pgvector for; a new data directory uses it.</summary>
+    private const string PreferredMajorVersion = "15";
     private const string SystemUser = "postgres";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string _dataDirectory = Path.Combine(dataRoot, "postgres");
-
-    public int Port => port;
 
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {
@@ -26,33 +29,36 @@ internal sealed class PostgresServer(string dataRoot, int port, string password,
         Database = database,
     }.ConnectionString;
 
-    public async Task<ChildProcess> StartAsync(string marker, CancellationToken cancellationToken)
+    /// <summary>Starts the server, hands it to <paramref name="track"/> at once (so it is stopped even if waiting fails), then waits until crmdb exists.</summary>
+    public async Task StartAsync(Action<ChildProcess> track, CancellationToken cancellationToken)
     {
-        var binaries = FindBinaries();
         var runAsPostgres = Environment.UserName == "root";
-        if (!File.Exists(Path.Combine(_dataDirectory, "PG_VERSION")))
+        var versionFile = Path.Combine(_dataDirectory, "PG_VERSION");
+        var binaries = FindBinaries(File.Exists(versionFile) ? File.ReadAllText(versionFile).Trim() : PreferredMajorVersion);
+        if (!File.Exists(versionFile))
         {
             await InitializeAsync(binaries, runAsPostgres, cancellationToken);
         }
 
         var server = ChildProcess.Start("postgres", Command(runAsPostgres, Path.Combine(binaries, "postgres"),
             "-D", _dataDirectory,
-            "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-p", port.ToString(CultureInfo.InvariantCulture),
             "-c", "listen_addresses=127.0.0.1",
             "-c", "unix_socket_directories=",
-            "-c", "log_line_prefix=%m [%p] "), log, marker);
+            "-c", "log_line_prefix=%m [%p] "), log, dataRoot);
+        track(server);
 
-        await WaitUntilAcceptingAsync(server, cancellationToken);
+        await Polling.UntilAsync(() => AcceptsConnectionsAsync(cancellationToken), server, StartTimeout, "PostgreSQL", cancellationToken);
         await EnsureDatabaseAsync(cancellationToken);
-        return server;
     }
 
     private async Task InitializeAsync(string binaries, bool runAsPostgres, CancellationToken cancellationToken)
     {
         log.Info($"initialising a PostgreSQL data directory in {_dataDirectory}");
         Directory.CreateDirectory(_dataDirectory);
-        var passwordFile = Path.Combine(Path.GetDirectoryName(_dataDirectory)!, ".pgpass-init");
-        await File.WriteAllTextAsync(passwordFile, password, cancellationToken);
+        var passwordFile = Path.Combine(dataRoot, ".pgpass-init");
+        LocalSecrets.WriteOwnerOnly(passwordFile, password);
+
         try
         {
             if (runAsPostgres)
@@ -64,16 +70,18 @@ internal sealed class PostgresServer(string dataRoot, int port, string password,
                 "--auth-host=scram-sha-256", "--auth-local=peer", "-E", "UTF8", "--locale=C.UTF-8");
             await RunAsync(initdb.FileName, [.. initdb.ArgumentList], cancellationToken);
         }
-        catch (LocalAppHostException exception)
+        catch (Exception exception)
         {
             // A half-made data directory would be mistaken for a good one next time.
             Directory.Delete(_dataDirectory, recursive: true);
-            throw runAsPostgres
-                ? new LocalAppHostException(
+            if (exception is LocalAppHostException && runAsPostgres)
+            {
+                throw new LocalAppHostException(
                     $"{exception.Message} As root, PostgreSQL runs as the '{SystemUser}' user, which must be able to reach " +
                     $"{_dataDirectory} (every folder above it world-executable); if it cannot, pass --data-dir elsewhere, e.g. /var/tmp/crm.",
-                    exception)
-                : exception;
+                    exception);
+            }
+            throw;
         }
         finally
         {
@@ -81,27 +89,27 @@ internal sealed class PostgresServer(string dataRoot, int port, string password,
         }
     }
 
-    private async Task WaitUntilAcceptingAsync(ChildProcess server, CancellationToken cancellationToken)
+    private async Task<bool> AcceptsConnectionsAsync(CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+        try
         {
-            try
-            {
-                await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
-                await connection.OpenAsync(cancellationToken);
-                return;
-            }
-            catch (NpgsqlException) when (!server.HasExited && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200, cancellationToken);
-            }
-            catch (NpgsqlException exception)
-            {
-                throw new LocalAppHostException(server.HasExited
-                    ? $"PostgreSQL exited with code {server.ExitCode}; its log lines above say why."
-                    : "PostgreSQL did not accept connections within 60 s.", exception);
-            }
+            await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+            await connection.OpenAsync(cancellationToken);
+            return true;
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InvalidPassword)
+        {
+            throw new LocalAppHostException(
+                $"PostgreSQL in {_dataDirectory} rejects the password in {Path.Combine(dataRoot, "secrets.json")}. " +
+                "Restore that file, or delete the whole data directory to start over.", exception);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.CannotConnectNow)
+        {
+            return false; // still starting up or recovering
+        }
+        catch (NpgsqlException exception) when (exception is not PostgresException)
+        {
+            return false; // not listening yet
         }
     }
 
@@ -117,26 +125,26 @@ internal sealed class PostgresServer(string dataRoot, int port, string password,
         }
     }
 
-    /// <summary>The server binaries: CRM_PG_BIN if set, else the newest /usr/lib/postgresql/N/bin, else PATH.</summary>
-    private static string FindBinaries()
+    /// <summary>
+    /// The server binaries: CRM_PG_BIN if set, else Debian's /usr/lib/postgresql/{version}/bin (the data directory's
+    /// version, or 15 for a new one), else PATH.
+    /// </summary>
+    private static string FindBinaries(string majorVersion)
     {
         if (Environment.GetEnvironmentVariable("CRM_PG_BIN") is { Length: > 0 } configured)
         {
             return configured;
         }
 
-        var debian = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql")
-                .Select(d => Path.Combine(d, "bin"))
-                .Where(d => File.Exists(Path.Combine(d, "postgres")))
-                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
-                .FirstOrDefault()
-            : null;
+        var debian = $"/usr/lib/postgresql/{majorVersion}/bin";
+        if (File.Exists(Path.Combine(debian, "postgres")))
+        {
+            return debian;
+        }
         var onPath = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
             .FirstOrDefault(d => File.Exists(Path.Combine(d, "postgres")) && File.Exists(Path.Combine(d, "initdb")));
-
-        return debian ?? onPath ?? throw new LocalAppHostException(
-            "PostgreSQL server binaries not found (looked in /usr/lib/postgresql/*/bin and PATH). Run scripts/setup.sh, or set CRM_PG_BIN.");
+        return onPath ?? throw new LocalAppHostException(
+            $"PostgreSQL {majorVersion} server binaries not found (looked in {debian} and PATH). Run scripts/setup.sh, or set CRM_PG_BIN.");
     }
 
     /// <summary>A command, run as the postgres user when we are root (setpriv keeps it a direct child, unlike su).</summary>
@@ -165,9 +173,17 @@ internal sealed class PostgresServer(string dataRoot, int port, string password,
             startInfo.ArgumentList.Add(argument);
         }
         using var process = Process.Start(startInfo) ?? throw new LocalAppHostException($"Could not start {fileName}.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
         if (process.ExitCode != 0)
         {
             foreach (var line in ((await output) + (await errors)).Split('\n', StringSplitOptions.RemoveEmptyEntries))

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
@@ -8,62 +7,43 @@ namespace Crm.AppHost.Local;
 /// <summary>A redis-server of the AppHost's own on 127.0.0.1, password-protected as Aspire's is, data under .crm/redis.</summary>
 internal sealed class RedisServer(string dataRoot, int port, string password, LogSink log)
 {
-    public int Port => port;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>StackExchange.Redis format, the same shape Aspire gives services.</summary>
     public string ConnectionString => $"127.0.0.1:{port},password={password}";
 
-    public async Task<ChildProcess> StartAsync(string marker, CancellationToken cancellationToken)
+    /// <summary>Starts the server, hands it to <paramref name="track"/> at once (so it is stopped even if waiting fails), then waits for PONG.</summary>
+    public async Task StartAsync(Action<ChildProcess> track, CancellationToken cancellationToken)
     {
         var dataDirectory = Path.Combine(dataRoot, "redis");
         Directory.CreateDirectory(dataDirectory);
 
-        var startInfo = new ProcessStartInfo("redis-server");
-        foreach (var argument in new[]
-        {
-            "--port", port.ToString(CultureInfo.InvariantCulture),
-            "--bind", "127.0.0.1",
-            "--dir", dataDirectory,
-            "--save", "60 1",
-            "--daemonize", "no",
-            "--requirepass", password,
-        })
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
+        // The configuration, password included, goes through stdin ("redis-server -"): a command line is readable by
+        // every local user in /proc.
+        var configuration = $"""
+            port {port}
+            bind 127.0.0.1
+            dir "{dataDirectory}"
+            save 60 1
+            daemonize no
+            requirepass {password}
 
+            """;
         ChildProcess server;
         try
         {
-            server = ChildProcess.Start("redis", startInfo, log, marker);
+            server = ChildProcess.Start("redis", new ProcessStartInfo("redis-server") { ArgumentList = { "-" } }, log, dataRoot, configuration);
         }
         catch (LocalAppHostException exception)
         {
             throw new LocalAppHostException("redis-server could not be started. Run scripts/setup.sh to install it.", exception);
         }
+        track(server);
 
-        await WaitUntilAnsweringAsync(server, cancellationToken);
-        return server;
+        await Polling.UntilAsync(() => PingAsync(cancellationToken), server, StartTimeout, "redis-server", cancellationToken);
     }
 
-    private async Task WaitUntilAnsweringAsync(ChildProcess server, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await PingAsync(cancellationToken))
-        {
-            if (server.HasExited)
-            {
-                throw new LocalAppHostException($"redis-server exited with code {server.ExitCode}; its log lines above say why.");
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new LocalAppHostException("redis-server did not answer within 30 s.");
-            }
-            await Task.Delay(100, cancellationToken);
-        }
-    }
-
-    /// <summary>AUTH then PING in RESP; true on +OK / +PONG.</summary>
+    /// <summary>AUTH then PING in RESP; true on +PONG (false while refused or still loading its data).</summary>
     private async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
         try

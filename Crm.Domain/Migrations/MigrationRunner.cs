@@ -7,7 +7,8 @@ namespace Crm.Domain.Migrations;
 
 /// <summary>
 /// Applies pending <see cref="MigrationScript"/>s in version order and records each in <c>schema_migrations</c>.
-/// Safe to run from every replica at once: runners serialize on a PostgreSQL advisory lock.
+/// Safe to run from every replica at once: runners serialize on a PostgreSQL advisory lock. A runner that finds the
+/// lock taken polls for it and logs which PostgreSQL backend holds it, so a stuck deploy shows what it waits for.
 /// </summary>
 public sealed class MigrationRunner
 {
@@ -18,6 +19,12 @@ public sealed class MigrationRunner
     /// different builds must contend for the same lock.
     /// </summary>
     public const long AdvisoryLockKey = 0x43524D4D49475200;
+
+    /// <summary>How often a runner that finds the lock taken tries again.</summary>
+    private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How often a runner still waiting for the lock repeats the "Waiting for another migration runner" line.</summary>
+    private static readonly TimeSpan LockWaitLogInterval = TimeSpan.FromSeconds(10);
 
     private static readonly ActivitySource ActivitySource = new(ActivitySourceName);
 
@@ -40,6 +47,13 @@ public sealed class MigrationRunner
         _logger = logger;
     }
 
+    /// <summary>
+    /// Takes the advisory lock (waiting, with an Information line every <see cref="LockWaitLogInterval"/>, while
+    /// another runner holds it), then applies what is pending.
+    /// </summary>
+    /// <param name="cancellationToken">Ends the wait for the lock, or a migration in progress (which is rolled back).</param>
+    /// <exception cref="MigrationException">A file was changed after it was applied, or a file failed.</exception>
+    /// <exception cref="NpgsqlException">The database could not be reached or the connection broke.</exception>
     public async Task<MigrationResult> RunAsync(CancellationToken cancellationToken = default)
     {
         using var activity = ActivitySource.StartActivity("migrate database");
@@ -47,7 +61,7 @@ public sealed class MigrationRunner
         {
             // One connection for the whole run: the advisory lock belongs to its session.
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-            await ExecuteAsync(connection, "SELECT pg_advisory_lock(@key)", cancellationToken, ("key", AdvisoryLockKey));
+            await AcquireLockAsync(connection, cancellationToken);
             try
             {
                 var result = await MigrateAsync(connection, cancellationToken);
@@ -69,6 +83,64 @@ public sealed class MigrationRunner
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Polls <c>pg_try_advisory_lock</c> until it succeeds, rather than blocking in <c>pg_advisory_lock</c>: the wait
+    /// is logged with the holder's pid and ends promptly on cancellation. Returns only once the lock is held.
+    /// </summary>
+    private async Task AcquireLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        Stopwatch? waiting = null;
+        var nextLog = TimeSpan.Zero;
+        while (!await TryLockAsync(connection))
+        {
+            waiting ??= Stopwatch.StartNew();
+            // No holder found: it released the lock since the attempt, and the next attempt will likely succeed.
+            if (waiting.Elapsed >= nextLog && await FindLockHolderAsync(connection, cancellationToken) is { } holderPid)
+            {
+                if (nextLog == TimeSpan.Zero)
+                {
+                    _logger.LogInformation("Waiting for another migration runner (PostgreSQL pid {HolderPid}) to finish", holderPid);
+                }
+                else
+                {
+                    _logger.LogInformation(
+                        "Waiting for another migration runner (PostgreSQL pid {HolderPid}) to finish; waited {WaitedSeconds} s so far",
+                        holderPid, (int)waiting.Elapsed.TotalSeconds);
+                }
+
+                nextLog = waiting.Elapsed + LockWaitLogInterval;
+            }
+
+            await Task.Delay(LockPollInterval, cancellationToken);
+        }
+    }
+
+    private static async Task<bool> TryLockAsync(NpgsqlConnection connection)
+    {
+        // Deliberately not cancellable: the call returns at once, and cancelling it after the server granted the lock
+        // would leave the lock held by a pooled session that nobody unlocks.
+        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
+        command.Parameters.AddWithValue("key", AdvisoryLockKey);
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The pid of the backend holding the advisory lock in this database, or null if none does (any more).</summary>
+    private static async Task<int?> FindLockHolderAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        // pg_locks shows a lock taken with a bigint key as classid = its high 32 bits, objid = its low 32 bits and
+        // objsubid = 1 (two int4 keys give objsubid = 2). Advisory locks are per database.
+        await using var command = new NpgsqlCommand("""
+            SELECT pid FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND objsubid = 1
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND classid::bigint = ((@key >> 32) & 4294967295)
+              AND objid::bigint = (@key & 4294967295)
+            LIMIT 1
+            """, connection);
+        command.Parameters.AddWithValue("key", AdvisoryLockKey);
+        return await command.ExecuteScalarAsync(cancellationToken) as int?;
     }
 
     private async Task<MigrationResult> MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -194,7 +266,7 @@ public sealed class MigrationRunner
     private static async Task ExecuteAsync(
         NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
-        // No command timeout: a migration or the wait for the lock may legitimately take long; the token bounds it.
+        // No command timeout: a migration may legitimately take long; the token bounds it.
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         foreach (var (name, value) in parameters)
         {

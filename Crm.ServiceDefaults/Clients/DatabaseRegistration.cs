@@ -10,25 +10,32 @@ public static class DatabaseRegistration
 {
     /// <summary>
     /// One <see cref="NpgsqlDataSource"/> for the service (its pool, its telemetry: Npgsql publishes the "Npgsql"
-    /// ActivitySource and Meter) from <c>ConnectionStrings:crmdb</c>, with a health check.
+    /// ActivitySource and Meter) from <c>ConnectionStrings:crmdb</c>, with a health check. <c>configure</c> adds the
+    /// mappings, plugins or connection settings a service needs on top of the defaults.
     /// </summary>
-    public static NpgsqlDataSourceBuilder AddCrmDataSource(this IHostApplicationBuilder builder, string connectionName = ConnectionNames.Database)
+    public static IHostApplicationBuilder AddCrmDataSource(
+        this IHostApplicationBuilder builder,
+        Action<NpgsqlDataSourceBuilder>? configure = null,
+        string connectionName = ConnectionNames.Database)
     {
         var dataSourceBuilder = new NpgsqlDataSourceBuilder(builder.Configuration.GetRequiredConnectionString(connectionName));
         dataSourceBuilder.ConnectionStringBuilder.ApplicationName ??= builder.Environment.ApplicationName;
         dataSourceBuilder.Name = connectionName;
+        configure?.Invoke(dataSourceBuilder);
 
-        // Built on first use so callers can still add mappings to the returned builder during registration.
         builder.Services.AddSingleton(_ => dataSourceBuilder.Build());
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>(connectionName, timeout: TimeSpan.FromSeconds(5));
-        return dataSourceBuilder;
+        return builder;
     }
 
-    /// <summary>A pooled <typeparamref name="TContext"/> over the service's data source.</summary>
-    public static IHostApplicationBuilder AddCrmDbContext<TContext>(this IHostApplicationBuilder builder, string connectionName = ConnectionNames.Database)
+    /// <summary>A pooled <typeparamref name="TContext"/> over the service's data source (registered here too: call one or the other).</summary>
+    public static IHostApplicationBuilder AddCrmDbContext<TContext>(
+        this IHostApplicationBuilder builder,
+        Action<NpgsqlDataSourceBuilder>? configure = null,
+        string connectionName = ConnectionNames.Database)
         where TContext : DbContext
     {
-        builder.AddCrmDataSource(connectionName);
+        builder.AddCrmDataSource(configure, connectionName);
         builder.Services.AddDbContextPool<TContext>((services, options) =>
             options.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>()));
         return builder;

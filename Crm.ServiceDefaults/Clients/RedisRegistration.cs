@@ -9,8 +9,10 @@ public static class RedisRegistration
 {
     /// <summary>
     /// One shared <see cref="IConnectionMultiplexer"/> from <c>ConnectionStrings:redis</c> (StackExchange.Redis
-    /// format, as Aspire writes it), with a health check. The connection is opened in the background and keeps
-    /// retrying, so a service starts, and answers, while Redis is down.
+    /// format, as Aspire writes it), with a health check. It connects on first use (waiting at most the connect
+    /// timeout) and, with AbortOnConnectFail off, keeps reconnecting in the background: a service starts, and answers,
+    /// while Redis is down. StackExchange.Redis 1.x publishes no ActivitySource or Meter, so Redis calls appear in
+    /// traces only through the spans of the code that makes them.
     /// </summary>
     public static IHostApplicationBuilder AddCrmRedis(this IHostApplicationBuilder builder, string connectionName = ConnectionNames.Redis)
     {

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Crm.ServiceDefaults.Resilience;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Crm.ServiceDefaults.Health;
@@ -11,7 +12,10 @@ internal sealed class ElasticsearchHealthCheck(IHttpClientFactory httpClientFact
         try
         {
             var client = httpClientFactory.CreateClient(Clients.ElasticsearchRegistration.HttpClientName);
-            var health = await client.GetFromJsonAsync<ClusterHealth>("_cluster/health", cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Get, "_cluster/health").WithoutRetries();
+            using var response = await client.SendAsync(request, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            var health = await response.Content.ReadFromJsonAsync<ClusterHealth>(cancellationToken);
             return health?.Status switch
             {
                 "green" => HealthCheckResult.Healthy("Cluster is green."),
@@ -19,7 +23,7 @@ internal sealed class ElasticsearchHealthCheck(IHttpClientFactory httpClientFact
                 var status => new HealthCheckResult(context.Registration.FailureStatus, $"Cluster status is '{status}'."),
             };
         }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or Polly.ExecutionRejectedException)
         {
             return new HealthCheckResult(context.Registration.FailureStatus, "Elasticsearch is unreachable.", exception);
         }

@@ -11,7 +11,8 @@ namespace Crm.ServiceDefaults.Resilience;
 /// The one resilience pipeline every HttpClient gets (the defaults of Microsoft.Extensions.Http.Resilience, which is
 /// not available here): a total timeout, retries with exponential backoff and jitter, a circuit breaker, and a
 /// per-attempt timeout. Only requests that are safe to repeat are retried: idempotent methods, or any request that
-/// carries an <c>Idempotency-Key</c> header.
+/// carries an <c>Idempotency-Key</c> header; and none marked with <see cref="ResilienceRequestOptions.NoRetry"/>.
+/// A server's <c>Retry-After</c> sets the delay before the next attempt.
 /// </summary>
 internal sealed class StandardResilienceHandler(ResiliencePipelineProvider<string> pipelines, string clientName) : DelegatingHandler
 {
@@ -53,9 +54,10 @@ internal sealed class StandardResilienceHandler(ResiliencePipelineProvider<strin
         base.SendAsync(request, cancellationToken);
 
     internal static bool IsSafeToRepeat(HttpRequestMessage request) =>
-        request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Options ||
+        !(request.Options.TryGetValue(ResilienceRequestOptions.NoRetry, out var noRetry) && noRetry) &&
+        (request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Options ||
         request.Method == HttpMethod.Put || request.Method == HttpMethod.Delete ||
-        request.Headers.Contains("Idempotency-Key");
+        request.Headers.Contains("Idempotency-Key"));
 
     /// <summary>5xx, 408 and 429 responses and network failures are worth another attempt.</summary>
     internal static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
@@ -64,6 +66,14 @@ internal sealed class StandardResilienceHandler(ResiliencePipelineProvider<strin
         { Result: { } response } => (int)response.StatusCode >= 500 ||
                                      response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests,
         _ => false,
+    };
+
+    /// <summary>The server's Retry-After (seconds or a date), or null for the exponential schedule.</summary>
+    internal static TimeSpan? RetryAfter(HttpResponseMessage? response) => response?.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } when date > DateTimeOffset.UtcNow => date - DateTimeOffset.UtcNow,
+        _ => null,
     };
 
     /// <summary>Builds the standard pipeline; one per client name, so circuit state outlives handler rotation.</summary>
@@ -78,6 +88,7 @@ internal sealed class StandardResilienceHandler(ResiliencePipelineProvider<strin
                 UseJitter = true,
                 Delay = options.RetryBaseDelay,
                 ShouldHandle = args => ValueTask.FromResult(args.Context.Properties.GetValue(CanRetryKey, false) && IsTransient(args.Outcome)),
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
                 OnRetry = args =>
                 {
                     // The failed response is dropped: release its connection before the next attempt.

@@ -50,8 +50,16 @@ public static class TelemetryExtensions
         var instrumentation = new ServiceInstrumentation(serviceName);
         builder.Services.AddSingleton(instrumentation);
 
-        var exportOverOtlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        var resource = ResourceBuilder.CreateDefault().AddService(serviceName);
+        var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        var exportOverOtlp = !string.IsNullOrWhiteSpace(otlpEndpoint);
+
+        // The instance id comes from OTEL_RESOURCE_ATTRIBUTES when Aspire sets it (read by CreateDefault); generating
+        // one here would override it and unlink the telemetry from the resource in the dashboard.
+        var resource = ResourceBuilder.CreateDefault().AddService(serviceName, autoGenerateServiceInstanceId: false);
+
+        // The SDK's own builders read OTLP settings from environment variables only; the endpoint may also come from
+        // configuration (appsettings, user secrets), so it is passed explicitly.
+        void ConfigureOtlp(OpenTelemetry.Exporter.OtlpExporterOptions otlp) => otlp.Endpoint = new Uri(otlpEndpoint!);
 
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -60,7 +68,7 @@ public static class TelemetryExtensions
             logging.IncludeScopes = true;
             if (exportOverOtlp)
             {
-                logging.AddOtlpExporter();
+                logging.AddOtlpExporter(ConfigureOtlp);
             }
         });
 
@@ -72,7 +80,7 @@ public static class TelemetryExtensions
                 .AddSource(instrumentation.ActivitySource.Name);
             if (exportOverOtlp)
             {
-                tracing.AddOtlpExporter();
+                tracing.AddOtlpExporter(ConfigureOtlp);
             }
             return tracing.Build();
         });
@@ -85,29 +93,39 @@ public static class TelemetryExtensions
                 .AddMeter(instrumentation.Meter.Name);
             if (exportOverOtlp)
             {
-                metrics.AddOtlpExporter();
+                metrics.AddOtlpExporter(ConfigureOtlp);
             }
             return metrics.Build();
         });
 
-        // Providers only listen once created: create them when the host starts, as Extensions.Hosting would.
+        // Providers only listen once created: create them as the host starts, before any hosted service's StartAsync
+        // (the schema migrations run there), as Extensions.Hosting would.
         builder.Services.AddHostedService<TelemetryStartup>();
         return builder;
     }
 
-    private sealed class TelemetryStartup(TracerProvider tracerProvider, MeterProvider meterProvider) : IHostedService
+    private sealed class TelemetryStartup(IServiceProvider services) : IHostedLifecycleService
     {
-        public Task StartAsync(CancellationToken cancellationToken)
+        public Task StartingAsync(CancellationToken cancellationToken)
         {
-            GC.KeepAlive(tracerProvider);
-            GC.KeepAlive(meterProvider);
+            services.GetRequiredService<TracerProvider>();
+            services.GetRequiredService<MeterProvider>();
             return Task.CompletedTask;
         }
 
-        public Task StopAsync(CancellationToken cancellationToken)
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        /// <summary>Last of all, so the other services' shutdown is still exported.</summary>
+        public Task StoppedAsync(CancellationToken cancellationToken)
         {
-            tracerProvider.ForceFlush(5_000);
-            meterProvider.ForceFlush(5_000);
+            services.GetRequiredService<TracerProvider>().ForceFlush(5_000);
+            services.GetRequiredService<MeterProvider>().ForceFlush(5_000);
             return Task.CompletedTask;
         }
     }

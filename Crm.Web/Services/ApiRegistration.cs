@@ -1,3 +1,4 @@
+using Crm.ServiceDefaults.Resilience;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Crm.Web.Services;
@@ -23,12 +24,13 @@ public static class ApiRegistration
         {
             try
             {
-                using var response = await httpClientFactory.CreateClient(nameof(ApiHealthCheck)).GetAsync("alive", cancellationToken);
+                using var request = new HttpRequestMessage(HttpMethod.Get, "alive").WithoutRetries();
+                using var response = await httpClientFactory.CreateClient(nameof(ApiHealthCheck)).SendAsync(request, cancellationToken);
                 return response.IsSuccessStatusCode
                     ? HealthCheckResult.Healthy()
                     : new HealthCheckResult(context.Registration.FailureStatus, $"The API answered {(int)response.StatusCode}.");
             }
-            catch (HttpRequestException exception)
+            catch (Exception exception) when (exception is HttpRequestException or Polly.ExecutionRejectedException)
             {
                 return new HealthCheckResult(context.Registration.FailureStatus, "The API is unreachable.", exception);
             }

@@ -28,8 +28,6 @@ internal sealed class AppHostRun : IAsyncDisposable
     /// <summary>The --env-file's NAME=value pairs: CRM_API_URL, CRM_WEB_URL, ..., CRM_POSTGRES, CRM_REDIS.</summary>
     public IReadOnlyDictionary<string, string> Addresses { get; private set; }
 
-    public int ProcessId => _process.Id;
-
     public string Output
     {
         get
@@ -48,13 +46,15 @@ internal sealed class AppHostRun : IAsyncDisposable
         var envFile = Path.Combine(dataDirectory, "apphost.env");
         File.Delete(envFile);
 
-        var startInfo = new ProcessStartInfo("dotnet")
+        // In a session of its own with SIGINT handled by default, as a terminal starts it (a test runner started in the
+        // background may have SIGINT ignored, which children inherit): Ctrl+C (see StopAsync) reaches its process group.
+        var startInfo = new ProcessStartInfo("setsid")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        foreach (var argument in new[] { appHost, "--data-dir", dataDirectory, "--port-base", "0", "--env-file", envFile })
+        foreach (var argument in new[] { "env", "--default-signal=INT", "dotnet", appHost, "--data-dir", dataDirectory, "--port-base", "0", "--env-file", envFile })
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -88,12 +88,17 @@ internal sealed class AppHostRun : IAsyncDisposable
         return run;
     }
 
-    /// <summary>Sends the signal (as Ctrl+C or a service manager would) and returns the AppHost's exit code.</summary>
-    public async Task<int> StopAsync(string signal = "TERM")
+    /// <summary>
+    /// Stops the AppHost as a service manager does (SIGTERM to the process) or as Ctrl+C in a terminal does (SIGINT to
+    /// the whole foreground process group), and returns its exit code.
+    /// </summary>
+    public async Task<int> StopAsync(StopSignal signal = StopSignal.Terminate)
     {
         if (!_process.HasExited)
         {
-            using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            var pid = _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string[] arguments = signal == StopSignal.CtrlC ? ["-INT", "--", $"-{pid}"] : ["-TERM", pid];
+            using var kill = Process.Start("kill", arguments);
             await kill.WaitForExitAsync();
             using var timeout = new CancellationTokenSource(StopTimeout);
             await _process.WaitForExitAsync(timeout.Token);
@@ -124,4 +129,10 @@ internal sealed class AppHostRun : IAsyncDisposable
             }
         }
     }
+}
+
+internal enum StopSignal
+{
+    Terminate,
+    CtrlC,
 }

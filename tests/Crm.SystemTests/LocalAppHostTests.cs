@@ -41,6 +41,7 @@ public sealed class LocalAppHostTests
             var apiChecks = await HealthCheckNamesAsync(run.Addresses["CRM_API_URL"]);
             Assert.Superset(new HashSet<string> { "self", "crmdb", "redis" }, apiChecks);
             Assert.Contains("api", await HealthCheckNamesAsync(run.Addresses["CRM_WEB_URL"]));
+            Assert.Contains("job-loop", await HealthCheckNamesAsync(run.Addresses["CRM_AIWORKER_URL"]));
 
             // The web page reaches the API through service discovery (http://api).
             var page = await _http.GetStringAsync(run.Addresses["CRM_WEB_URL"]);
@@ -48,7 +49,7 @@ public sealed class LocalAppHostTests
             Assert.Contains("Crm.Api", page);
 
             Assert.NotEmpty(LeftoverProcesses.Find(data.Path));
-            Assert.Equal(0, await run.StopAsync("TERM"));
+            Assert.Equal(0, await run.StopAsync(StopSignal.Terminate));
         }
 
         Assert.Empty(LeftoverProcesses.Find(data.Path));
@@ -59,7 +60,7 @@ public sealed class LocalAppHostTests
     }
 
     [Fact]
-    public async Task A_second_run_reuses_the_data_and_Ctrl_C_stops_it()
+    public async Task A_second_run_reuses_the_data_a_concurrent_one_is_refused_and_Ctrl_C_stops_it()
     {
         using var data = new TemporaryDataDirectory();
 
@@ -67,7 +68,7 @@ public sealed class LocalAppHostTests
         {
             Assert.Contains("initialising a PostgreSQL data directory", first.Output);
             await ExecuteAsync(first.Addresses["CRM_POSTGRES"], "CREATE TABLE survives_restart (id int); INSERT INTO survives_restart VALUES (42)");
-            Assert.Equal(0, await first.StopAsync("INT"));
+            Assert.Equal(0, await first.StopAsync(StopSignal.CtrlC));
         }
         Assert.Empty(LeftoverProcesses.Find(data.Path));
 
@@ -78,7 +79,16 @@ public sealed class LocalAppHostTests
             Assert.Equal(42, await dataSource.CreateCommand("SELECT id FROM survives_restart").ExecuteScalarAsync());
             Assert.Equal(1L, await dataSource.CreateCommand("SELECT count(*) FROM schema_migrations WHERE version = '0001'").ExecuteScalarAsync());
         }
-        Assert.Equal(0, await second.StopAsync("INT"));
+
+        // A second AppHost on the same data directory must not mistake the running one's processes for leftovers.
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => AppHostRun.StartAsync(data.Path));
+        Assert.Contains("Another AppHost is running", refused.Message);
+        using (var health = await _http.GetAsync($"{second.Addresses["CRM_API_URL"]}/health"))
+        {
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        }
+
+        Assert.Equal(0, await second.StopAsync(StopSignal.CtrlC));
         Assert.Empty(LeftoverProcesses.Find(data.Path));
     }
 

@@ -8,9 +8,6 @@ namespace Crm.Testing;
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
-    /// <summary>A superuser connection string to the test server's <c>postgres</c> database; scripts/test.sh sets it.</summary>
-    public const string ServerVariable = "CRM_TEST_POSTGRES";
-
     private readonly string _serverConnectionString;
 
     private TestDatabase(string serverConnectionString, string name, string connectionString)
@@ -29,15 +26,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public static async Task<TestDatabase> CreateAsync(CancellationToken cancellationToken = default)
     {
-        // Tests must not pass by skipping silently when the database is missing.
-        var serverConnectionString = Environment.GetEnvironmentVariable(ServerVariable);
-        if (string.IsNullOrWhiteSpace(serverConnectionString))
-        {
-            throw new InvalidOperationException(
-                $"{ServerVariable} is not set. Run the tests with scripts/test.sh (see README.md), which starts PostgreSQL " +
-                "and sets it, or set it to a superuser connection string, e.g. Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres.");
-        }
-
+        var serverConnectionString = TestServers.PostgresConnectionString;
         var name = $"crm_test_{Guid.NewGuid():N}"[..21];
         await ExecuteAsync(serverConnectionString, $"CREATE DATABASE \"{name}\"", cancellationToken);
         var connectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name }.ConnectionString;

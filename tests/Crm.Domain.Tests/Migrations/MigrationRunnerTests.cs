@@ -1,5 +1,6 @@
 using Crm.Domain.Migrations;
 using Crm.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -114,6 +115,35 @@ public sealed class MigrationRunnerTests : IAsyncLifetime
         Assert.Equal(["0001"], (await Runner(scripts).RunAsync()).AppliedVersions);
     }
 
-    private MigrationRunner Runner(IEnumerable<MigrationScript> scripts) =>
-        new(_database.DataSource, scripts, AppliedBy, NullLogger<MigrationRunner>.Instance);
+    [Fact]
+    public async Task A_runner_waiting_for_the_lock_logs_who_holds_it_and_proceeds_once_it_is_released()
+    {
+        var scripts = new[] { MigrationScript.Parse("0001_create_a.sql", "CREATE TABLE a (id int);") };
+        var log = new LogRecorder();
+        await using var holder = await _database.DataSource.OpenConnectionAsync();
+        await ExecuteAsync(holder, $"SELECT pg_advisory_lock({MigrationRunner.AdvisoryLockKey})");
+
+        var run = Runner(scripts, log.CreateLogger<MigrationRunner>()).RunAsync();
+        var waiting = await log.WaitForAsync(
+            entry => entry.Message.StartsWith("Waiting for another migration runner", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+
+        Assert.Equal(LogLevel.Information, waiting.Level);
+        Assert.Equal($"Waiting for another migration runner (PostgreSQL pid {holder.ProcessID}) to finish", waiting.Message);
+        Assert.False(run.IsCompleted);
+        Assert.False(await _database.DataSource.TableExistsAsync("a"));
+
+        await ExecuteAsync(holder, $"SELECT pg_advisory_unlock({MigrationRunner.AdvisoryLockKey})");
+
+        Assert.Equal(["0001"], (await run.WaitAsync(TimeSpan.FromSeconds(30))).AppliedVersions);
+        Assert.True(await _database.DataSource.TableExistsAsync("a"));
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private MigrationRunner Runner(IEnumerable<MigrationScript> scripts, ILogger<MigrationRunner>? logger = null) =>
+        new(_database.DataSource, scripts, AppliedBy, logger ?? NullLogger<MigrationRunner>.Instance);
 }

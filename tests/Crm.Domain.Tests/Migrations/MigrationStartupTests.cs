@@ -1,24 +1,30 @@
+using System.Text.RegularExpressions;
 using Crm.Domain.Migrations;
 using Crm.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Crm.Domain.Tests.Migrations;
 
+/// <summary>
+/// The failure tests set the process-wide <see cref="Environment.ExitCode"/> and restore it; they must stay in this
+/// class, whose tests xunit runs one at a time.
+/// </summary>
 public class MigrationStartupTests
 {
     [Fact]
     public async Task AddCrmMigrations_migrates_before_other_hosted_services_start()
     {
         await using var database = await TestDatabase.CreateAsync();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "crm-test" });
-        builder.Services.AddSingleton(database.DataSource);
-        builder.Services.AddHostedService<SchemaProbe>();
-        builder.AddCrmMigrations();
-        using var host = builder.Build();
+        var log = new LogRecorder();
+        using var host = BuildHost(database, log, services => services.AddHostedService<SchemaProbe>());
 
         await host.StartAsync();
         await host.StopAsync();
@@ -27,36 +33,163 @@ public class MigrationStartupTests
         var applied = await database.DataSource.ReadAppliedMigrationsAsync();
         Assert.Equal(MigrationScript.LoadEmbedded().Select(script => script.Version), applied.Select(row => row.Version));
         Assert.All(applied, row => Assert.Equal($"crm-test@{Environment.MachineName}", row.AppliedBy));
+        Assert.Empty(log.AtLevel(LogLevel.Critical));
+        Assert.Equal(StatusCodes.Status204NoContent, await StatusThroughGateAsync(host.Services));
     }
 
     [Fact]
-    public async Task An_unreachable_database_is_retried_for_a_bounded_time()
+    public async Task A_host_whose_migrations_fail_stops_by_itself_with_exit_code_1()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await Runner(database.DataSource, MigrationScript.LoadEmbedded()).RunAsync();
+        await using (var tamper = database.DataSource.CreateCommand(
+            "UPDATE schema_migrations SET checksum = repeat('0', 64) WHERE version = '0001'"))
+        {
+            await tamper.ExecuteNonQueryAsync();
+        }
+
+        var log = new LogRecorder();
+        var exitCode = Environment.ExitCode;
+        try
+        {
+            using var host = BuildHost(database, log);
+
+            // Neither StartAsync nor the wait throws: the host stops by itself, without anyone calling StopAsync.
+            await host.StartAsync();
+            await host.WaitForShutdownAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal(1, Environment.ExitCode);
+            var critical = Assert.Single(log.AtLevel(LogLevel.Critical));
+            Assert.Contains("Migration 0001_extensions.sql was changed after it was applied", critical.Message);
+            Assert.Null(critical.Exception);
+            Assert.Equal(StatusCodes.Status503ServiceUnavailable, await StatusThroughGateAsync(host.Services));
+        }
+        finally
+        {
+            Environment.ExitCode = exitCode;
+        }
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_is_retried_for_a_bounded_time_then_stops_the_application()
     {
         // Port 1 refuses connections at once, like a PostgreSQL that is not listening yet.
         await using var unreachable = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Username=postgres;Timeout=2");
-        var logger = new RecordingLogger<MigrationHostedService>();
-        var service = new MigrationHostedService(Runner(unreachable, MigrationScript.LoadEmbedded()), TimeSpan.FromSeconds(3), logger);
+        var log = new LogRecorder();
+        var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
+        var service = new MigrationHostedService(
+            () => Runner(unreachable, MigrationScript.LoadEmbedded()), TimeSpan.FromSeconds(3), lifetime, log.CreateLogger<MigrationHostedService>());
+        var exitCode = Environment.ExitCode;
+        try
+        {
+            await service.StartAsync(CancellationToken.None);
 
-        var error = await Assert.ThrowsAnyAsync<NpgsqlException>(() => service.StartAsync(CancellationToken.None));
-
-        Assert.True(error.IsTransient);
-        Assert.NotEmpty(logger.Warnings);
+            Assert.NotEmpty(log.AtLevel(LogLevel.Warning));
+            var critical = Assert.Single(log.AtLevel(LogLevel.Critical));
+            Assert.Matches(new Regex(@"the database was unreachable for \d+ s \(2 attempts\); last error: .*127\.0\.0\.1:1"), critical.Message);
+            Assert.Null(critical.Exception);
+            AssertStopsOnceStarted(service, lifetime);
+        }
+        finally
+        {
+            Environment.ExitCode = exitCode;
+        }
     }
 
     [Fact]
-    public async Task A_changed_migration_fails_startup_without_retrying()
+    public async Task A_changed_migration_stops_the_application_without_retrying()
     {
         await using var database = await TestDatabase.CreateAsync();
         await Runner(database.DataSource, [MigrationScript.Parse("0001_create_a.sql", "CREATE TABLE a (id int);")]).RunAsync();
-        var logger = new RecordingLogger<MigrationHostedService>();
+        var log = new LogRecorder();
+        var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
         var service = new MigrationHostedService(
-            Runner(database.DataSource, [MigrationScript.Parse("0001_create_a.sql", "CREATE TABLE a (id bigint);")]),
+            () => Runner(database.DataSource, [MigrationScript.Parse("0001_create_a.sql", "CREATE TABLE a (id bigint);")]),
             MigrationHostedService.DefaultRetryFor,
-            logger);
+            lifetime,
+            log.CreateLogger<MigrationHostedService>());
+        var exitCode = Environment.ExitCode;
+        try
+        {
+            await service.StartAsync(CancellationToken.None);
 
-        await Assert.ThrowsAsync<MigrationException>(() => service.StartAsync(CancellationToken.None));
+            Assert.Empty(log.AtLevel(LogLevel.Warning));
+            var critical = Assert.Single(log.AtLevel(LogLevel.Critical));
+            Assert.StartsWith("Database migrations failed, stopping the application: Migration 0001_create_a.sql was changed", critical.Message);
+            Assert.Null(critical.Exception);
+            AssertStopsOnceStarted(service, lifetime);
+        }
+        finally
+        {
+            Environment.ExitCode = exitCode;
+        }
+    }
 
-        Assert.Empty(logger.Warnings);
+    [Fact]
+    public async Task An_invalid_set_of_migrations_stops_the_application_too()
+    {
+        await using var notContacted = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Username=postgres");
+        var log = new LogRecorder();
+        var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
+        var service = new MigrationHostedService(
+            () => Runner(notContacted, [MigrationScript.Parse("0002_contacts.sql", ""), MigrationScript.Parse("0002_deals.sql", "")]),
+            MigrationHostedService.DefaultRetryFor,
+            lifetime,
+            log.CreateLogger<MigrationHostedService>());
+        var exitCode = Environment.ExitCode;
+        try
+        {
+            await service.StartAsync(CancellationToken.None);
+
+            Assert.Contains("0002_contacts.sql and 0002_deals.sql share version 0002", Assert.Single(log.AtLevel(LogLevel.Critical)).Message);
+            AssertStopsOnceStarted(service, lifetime);
+        }
+        finally
+        {
+            Environment.ExitCode = exitCode;
+        }
+    }
+
+    /// <summary>
+    /// The failure is recorded at once, but the stop waits for the host to have started (stopping earlier would make
+    /// the server's start throw, see <see cref="MigrationHostedService"/>).
+    /// </summary>
+    private static void AssertStopsOnceStarted(MigrationHostedService service, ApplicationLifetime lifetime)
+    {
+        Assert.True(service.Failed);
+        Assert.Equal(1, Environment.ExitCode);
+        Assert.False(lifetime.ApplicationStopping.IsCancellationRequested);
+
+        lifetime.NotifyStarted();
+
+        Assert.True(lifetime.ApplicationStopping.IsCancellationRequested);
+    }
+
+    private static IHost BuildHost(TestDatabase database, LogRecorder log, Action<IServiceCollection>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "crm-test" });
+        builder.Logging.ClearProviders().AddProvider(log);
+        builder.Services.AddSingleton(database.DataSource);
+        configure?.Invoke(builder.Services);
+        builder.AddCrmMigrations();
+        return builder.Build();
+    }
+
+    /// <summary>The status of a request through the pipeline <c>AddCrmMigrations</c> adds to web hosts, ending in a 204.</summary>
+    private static async Task<int> StatusThroughGateAsync(IServiceProvider services)
+    {
+        var app = new ApplicationBuilder(services);
+        var configure = services.GetServices<IStartupFilter>().Aggregate(
+            (Action<IApplicationBuilder>)(inner => inner.Run(context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                return Task.CompletedTask;
+            })),
+            (next, filter) => filter.Configure(next));
+        configure(app);
+        var context = new DefaultHttpContext();
+        await app.Build()(context);
+        return context.Response.StatusCode;
     }
 
     private static MigrationRunner Runner(NpgsqlDataSource dataSource, IEnumerable<MigrationScript> scripts) =>
@@ -71,22 +204,5 @@ public class MigrationStartupTests
             SawMigratedSchema = await dataSource.TableExistsAsync("schema_migrations");
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-
-    private sealed class RecordingLogger<T> : ILogger<T>
-    {
-        public List<string> Warnings { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (logLevel == LogLevel.Warning)
-            {
-                Warnings.Add(formatter(state, exception));
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 using Crm.ServiceDefaults.Clients;
 using Crm.ServiceDefaults.Tests.TestSupport;
+using Npgsql;
 
 namespace Crm.ServiceDefaults.Tests.Clients;
 
@@ -20,9 +21,11 @@ public sealed class DatabaseRegistrationTests
     {
         var builder = ServiceHosts.CreateWorkerBuilder([new("ConnectionStrings:crmdb", "Host=127.0.0.1;Username=crm;Database=crm")]);
 
-        var dataSource = builder.AddCrmDataSource();
+        NpgsqlDataSourceBuilder? configured = null;
+        builder.AddCrmDataSource(dataSource => configured = dataSource);
 
-        Assert.Equal(ConnectionNames.Database, dataSource.Name);
-        Assert.Equal(ServiceHosts.ApplicationName, dataSource.ConnectionStringBuilder.ApplicationName);
+        Assert.NotNull(configured);
+        Assert.Equal(ConnectionNames.Database, configured.Name);
+        Assert.Equal(ServiceHosts.ApplicationName, configured.ConnectionStringBuilder.ApplicationName);
     }
 }

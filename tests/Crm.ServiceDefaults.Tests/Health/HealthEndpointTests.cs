@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Crm.ServiceDefaults.Clients;
 using Crm.ServiceDefaults.Tests.TestSupport;
+using Crm.Testing;
 using Microsoft.Extensions.Hosting;
 
 namespace Crm.ServiceDefaults.Tests.Health;
@@ -12,7 +13,7 @@ public sealed class HealthEndpointTests
     [Fact]
     public async Task Health_is_200_and_names_every_dependency_when_they_all_answer()
     {
-        await using var service = await StartServiceAsync(TestInfrastructure.PostgresConnectionString);
+        await using var service = await StartServiceAsync(TestServers.PostgresConnectionString);
         using var client = service.CreatePlainClient();
 
         var (status, body) = await GetAsync(client, "/health");
@@ -27,7 +28,7 @@ public sealed class HealthEndpointTests
     [Fact]
     public async Task Alive_is_200_and_runs_only_the_liveness_check()
     {
-        await using var service = await StartServiceAsync(TestInfrastructure.PostgresConnectionString);
+        await using var service = await StartServiceAsync(TestServers.PostgresConnectionString);
         using var client = service.CreatePlainClient();
 
         var (status, body) = await GetAsync(client, "/alive");
@@ -64,7 +65,7 @@ public sealed class HealthEndpointTests
             Environments.Production,
             [
                 new("ConnectionStrings:crmdb", databaseConnectionString),
-                new("ConnectionStrings:redis", TestInfrastructure.RedisConnectionString),
+                new("ConnectionStrings:redis", TestServers.RedisConnectionString),
             ],
             addClients: builder =>
             {

@@ -43,6 +43,7 @@ public static class ServiceHosts
         addClients?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseProblemDetailsErrors();
         app.MapDefaultEndpoints();
         mapEndpoints?.Invoke(app);
         return await RunningApp.StartAsync(app);

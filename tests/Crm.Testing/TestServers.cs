@@ -1,7 +1,7 @@
-namespace Crm.ServiceDefaults.Tests.TestSupport;
+namespace Crm.Testing;
 
 /// <summary>The PostgreSQL and Redis servers scripts/test.sh starts for the tests.</summary>
-public static class TestInfrastructure
+public static class TestServers
 {
     public const string PostgresVariable = "CRM_TEST_POSTGRES";
     public const string RedisVariable = "CRM_TEST_REDIS";
