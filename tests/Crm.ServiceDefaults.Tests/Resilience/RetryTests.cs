@@ -1,4 +1,5 @@
 using System.Net;
+using Crm.ServiceDefaults.Resilience;
 using Microsoft.AspNetCore.Http;
 
 namespace Crm.ServiceDefaults.Tests.Resilience;
@@ -43,6 +44,43 @@ public sealed class RetryTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("attempt 3: order #1", await response.Content.ReadAsStringAsync());
         Assert.Equal(3, backend.Requests);
+    }
+
+    [Fact]
+    public async Task A_get_marked_without_retries_is_sent_once()
+    {
+        await using var backend = await FlakyBackend.FailingFirstAsync(failures: 2, StatusCodes.Status503ServiceUnavailable);
+        using var request = new HttpRequestMessage(HttpMethod.Get, Flaky).WithoutRetries();
+
+        var response = await backend.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(1, backend.Requests);
+    }
+
+    [Theory]
+    [InlineData(7)]
+    [InlineData(0)]
+    public void Retry_after_in_seconds_sets_the_delay(int seconds)
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(seconds));
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), StandardResilienceHandler.RetryAfter(response));
+    }
+
+    [Fact]
+    public void Retry_after_as_a_date_sets_the_delay_until_then_and_without_it_the_schedule_applies()
+    {
+        using var dated = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        dated.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddMinutes(1));
+        using var plain = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+
+        var delay = StandardResilienceHandler.RetryAfter(dated);
+
+        Assert.NotNull(delay);
+        Assert.InRange(delay.Value, TimeSpan.FromSeconds(50), TimeSpan.FromMinutes(1));
+        Assert.Null(StandardResilienceHandler.RetryAfter(plain));
     }
 
     [Fact]
