@@ -28,16 +28,27 @@ public static class DatabaseRegistration
         return builder;
     }
 
-    /// <summary>A pooled <typeparamref name="TContext"/> over the service's data source (registered here too: call one or the other).</summary>
+    /// <summary>
+    /// A pooled <typeparamref name="TContext"/> over the service's data source (registered here too: call one or the
+    /// other), handed out per scope. <c>onRent</c> prepares each context for its scope (for the CRM: whom it acts
+    /// for), since a pooled context cannot take scoped services in its constructor.
+    /// </summary>
     public static IHostApplicationBuilder AddCrmDbContext<TContext>(
         this IHostApplicationBuilder builder,
         Action<NpgsqlDataSourceBuilder>? configure = null,
+        Action<IServiceProvider, TContext>? onRent = null,
         string connectionName = ConnectionNames.Database)
         where TContext : DbContext
     {
         builder.AddCrmDataSource(configure, connectionName);
-        builder.Services.AddDbContextPool<TContext>((services, options) =>
+        builder.Services.AddPooledDbContextFactory<TContext>((services, options) =>
             options.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddScoped(services =>
+        {
+            var context = services.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext();
+            onRent?.Invoke(services, context);
+            return context;
+        });
         return builder;
     }
 }
