@@ -19,3 +19,6 @@ app.MapOpenApi();
 app.MapServiceInfoEndpoints();
 
 app.Run();
+
+// Visible to the API's integration tests (WebApplicationFactory<Program>).
+public partial class Program;

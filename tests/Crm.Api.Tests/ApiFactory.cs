@@ -1,0 +1,34 @@
+using Crm.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Crm.Api.Tests;
+
+/// <summary>
+/// Crm.Api in-process over its own fresh database on the test server (migrated at start, as in production) and the
+/// test Redis. One per test class.
+/// </summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private TestDatabase? _database;
+
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("The factory has not been initialised.");
+
+    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("ConnectionStrings:crmdb", Database.ConnectionString);
+        builder.UseSetting("ConnectionStrings:redis", TestServers.RedisConnectionString);
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}
