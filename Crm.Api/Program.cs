@@ -1,4 +1,6 @@
+using Crm.Api.Features.Auth;
 using Crm.Api.Features.ServiceInfo;
+using Crm.Api.Infrastructure.Tenancy;
 using Crm.Domain;
 using Crm.Domain.Migrations;
 using Crm.ServiceDefaults.Clients;
@@ -6,7 +8,8 @@ using Crm.ServiceDefaults.Clients;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddCrmDbContext<CrmDbContext>();
+builder.AddCrmDbContext<CrmDbContext>(onRent: TenantSessionAccessor.ApplyTo);
+builder.AddCrmAuth();
 builder.AddCrmMigrations();
 builder.AddCrmRedis();
 builder.Services.AddOpenApi();
@@ -14,6 +17,7 @@ builder.Services.AddOpenApi();
 var app = builder.Build();
 
 app.UseProblemDetailsErrors();
+app.UseCrmAuth();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapServiceInfoEndpoints();

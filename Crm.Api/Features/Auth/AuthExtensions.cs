@@ -1,0 +1,54 @@
+using Crm.Api.Infrastructure.DataProtection;
+using Crm.Api.Infrastructure.Tenancy;
+using Crm.Domain;
+using Crm.Domain.Identity;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Identity;
+
+namespace Crm.Api.Features.Auth;
+
+public static class AuthExtensions
+{
+    /// <summary>The authentication scheme of the API's bearer tokens.</summary>
+    public const string Scheme = "Bearer";
+
+    /// <summary>
+    /// Identity (users, password hashing, lockout, security stamps), data-protected bearer tokens (access
+    /// <c>Auth:AccessTokenLifetime</c>, default 15 minutes; refresh <c>Auth:RefreshTokenLifetime</c>, default 14 days),
+    /// the Data Protection key ring in PostgreSQL, and the per-request tenant session. Call after AddCrmDbContext.
+    /// </summary>
+    public static IHostApplicationBuilder AddCrmAuth(this IHostApplicationBuilder builder)
+    {
+        builder.AddCrmDataProtection();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<TenantSessionAccessor>();
+        builder.Services.AddScoped<TokenIssuer>();
+        builder.Services.AddScoped<SecurityEvents>();
+
+        builder.Services.AddAuthentication(Scheme).AddBearerToken(Scheme);
+        builder.Services.AddOptions<BearerTokenOptions>(Scheme).Configure<IConfiguration>((options, configuration) =>
+        {
+            options.BearerTokenExpiration = configuration.GetValue("Auth:AccessTokenLifetime", TimeSpan.FromMinutes(15));
+            options.RefreshTokenExpiration = configuration.GetValue("Auth:RefreshTokenLifetime", TimeSpan.FromDays(14));
+        });
+        builder.Services.AddAuthorization();
+
+        // Identity's defaults (password rules; lockout after 5 failures for 5 minutes), one account per email.
+        builder.Services.AddIdentityCore<CrmUser>(options => options.User.RequireUniqueEmail = true)
+            .AddEntityFrameworkStores<CrmDbContext>()
+            .AddSignInManager();
+        return builder;
+    }
+
+    /// <summary>
+    /// Authentication and authorization middleware, then the auth endpoints. Call after UseProblemDetailsErrors, so a
+    /// bodiless 401/403 challenge gets its problem details body.
+    /// </summary>
+    public static WebApplication UseCrmAuth(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapAuthEndpoints();
+        return app;
+    }
+}
