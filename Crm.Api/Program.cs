@@ -1,4 +1,5 @@
 using Crm.Api.Features.Auth;
+using Crm.Api.Features;
 using Crm.Api.Features.ServiceInfo;
 using Crm.Api.Infrastructure.Tenancy;
 using Crm.Domain;
@@ -21,6 +22,7 @@ app.UseCrmAuth();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapServiceInfoEndpoints();
+app.MapResourceEndpoints();
 
 app.Run();
 

@@ -1,5 +1,7 @@
 using System.Linq.Expressions;
 using Crm.Domain.Auditing;
+using Crm.Domain.Companies;
+using Crm.Domain.Idempotency;
 using Crm.Domain.Identity;
 using Crm.Domain.Persistence;
 using Crm.Domain.Tenancy;
@@ -32,6 +34,10 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options)
     public DbSet<AuditLog> AuditLogs => Set<AuditLog>();
 
     public DbSet<SecurityLog> SecurityLogs => Set<SecurityLog>();
+
+    public DbSet<Company> Companies => Set<Company>();
+
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     /// <summary>Read by the query filters for each query (EF parameterizes members of the context).</summary>
     private Guid? CurrentWorkspaceId => Session.WorkspaceId;

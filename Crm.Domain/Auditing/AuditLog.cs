@@ -37,6 +37,7 @@ public sealed class AuditLog : ITenantOwned
     public DateTimeOffset CreatedAt { get; set; }
 }
 
+[System.Text.Json.Serialization.JsonConverter(typeof(LowerSnakeJsonEnumConverter<AuditAction>))]
 public enum AuditAction
 {
     Created,

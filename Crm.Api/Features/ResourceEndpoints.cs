@@ -1,0 +1,15 @@
+using Crm.Api.Features.Audit;
+using Crm.Api.Features.Companies;
+
+namespace Crm.Api.Features;
+
+/// <summary>The CRM's business resources (DESIGN.md section 7) and their audit trail, for Program.cs to map at once.</summary>
+public static class ResourceEndpoints
+{
+    public static IEndpointRouteBuilder MapResourceEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapCompanyEndpoints();
+        routes.MapAuditEndpoints();
+        return routes;
+    }
+}

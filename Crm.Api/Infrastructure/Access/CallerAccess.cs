@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Crm.Api.Features.Auth;
+using Crm.Domain;
+using Crm.Domain.Tenancy;
+
+namespace Crm.Api.Infrastructure.Access;
+
+/// <summary>
+/// What the caller may do with business records, from their token's claims (<see cref="CrmClaims"/>): the role decides
+/// whether they may write (a viewer may not), the record scope which rows they see (all, their teams' or their own).
+/// An unknown role or scope in a token gives the least: viewer, own.
+/// </summary>
+public sealed record CallerAccess(Guid UserId, MemberRole Role, RecordScope Scope)
+{
+    public bool CanWrite => Role != MemberRole.Viewer;
+
+    public static CallerAccess From(ClaimsPrincipal user) => new(
+        Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var userId) ? userId : Guid.Empty,
+        Parse(user.FindFirstValue(CrmClaims.Role), MemberRole.Viewer),
+        Parse(user.FindFirstValue(CrmClaims.Scope), RecordScope.Own));
+
+    /// <summary>The 403 a viewer gets for a write.</summary>
+    public static IResult ReadOnly() => TypedResults.Problem(
+        statusCode: StatusCodes.Status403Forbidden,
+        title: "Forbidden",
+        detail: "Your role in this workspace may read records but not change them.");
+
+    /// <summary>
+    /// The rows of <paramref name="source"/> this caller sees: all of them, those owned by them or their teammates
+    /// (scope team), or only their own. Applied in the query, so a row outside the scope answers 404 like a missing one.
+    /// </summary>
+    public IQueryable<T> Visible<T>(IQueryable<T> source, CrmDbContext db)
+        where T : class, IOwnedRecord
+    {
+        var me = UserId;
+        switch (Scope)
+        {
+            case RecordScope.All:
+                return source;
+            case RecordScope.Team:
+                var myTeams = db.TeamMembers.Where(m => m.UserId == me).Select(m => m.TeamId);
+                var teammates = db.TeamMembers.Where(m => myTeams.Contains(m.TeamId)).Select(m => (Guid?)m.UserId);
+                return source.Where(e => e.OwnerId == me || teammates.Contains(e.OwnerId));
+            default:
+                return source.Where(e => e.OwnerId == me);
+        }
+    }
+
+    private static TEnum Parse<TEnum>(string? text, TEnum fallback)
+        where TEnum : struct, Enum =>
+        Enum.GetValues<TEnum>().FirstOrDefault(v => JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()) == text, fallback);
+}
