@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Crm.Domain.Auditing;
 using Crm.Domain.Companies;
+using Crm.Domain.Contacts;
 using Crm.Domain.Idempotency;
 using Crm.Domain.Identity;
 using Crm.Domain.Persistence;
@@ -36,6 +37,10 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options)
     public DbSet<SecurityLog> SecurityLogs => Set<SecurityLog>();
 
     public DbSet<Company> Companies => Set<Company>();
+
+    public DbSet<Contact> Contacts => Set<Contact>();
+
+    public DbSet<CompanyContact> CompanyContacts => Set<CompanyContact>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 

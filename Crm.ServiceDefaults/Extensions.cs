@@ -1,3 +1,4 @@
+using Crm.ServiceDefaults;
 using Crm.ServiceDefaults.Discovery;
 using Crm.ServiceDefaults.Health;
 using Crm.ServiceDefaults.Resilience;
@@ -21,6 +22,10 @@ public static class ServiceDefaultsExtensions
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DatabaseInputExceptionHandler>();
+        // A malformed body answers 400 in every environment (in Development minimal APIs would throw, and the
+        // exception handler would turn that into a 500).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Services.ConfigureHttpClientDefaults(http =>

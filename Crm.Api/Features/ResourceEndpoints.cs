@@ -1,5 +1,6 @@
 using Crm.Api.Features.Audit;
 using Crm.Api.Features.Companies;
+using Crm.Api.Features.Contacts;
 
 namespace Crm.Api.Features;
 
@@ -9,6 +10,7 @@ public static class ResourceEndpoints
     public static IEndpointRouteBuilder MapResourceEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapCompanyEndpoints();
+        routes.MapContactEndpoints();
         routes.MapAuditEndpoints();
         return routes;
     }

@@ -1,11 +1,9 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Concurrency;
 using Crm.Api.Infrastructure.Idempotency;
 using Crm.Api.Infrastructure.Listing;
 using Crm.Api.Infrastructure.Patching;
-using Crm.Api.Infrastructure.Persistence;
+using Crm.Api.Infrastructure.Resources;
 using Crm.Domain.Companies;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -20,10 +18,13 @@ public static class CompanyEndpoints
 {
     public const string EntityType = "company";
 
-    public const int MaxBatchSize = 100;
+    public const int MaxBatchSize = ResourceRequests.MaxBatchSize;
 
-    private const string DomainIndex = "companies_domain_unique";
-    private const string AccountNumberIndex = "companies_account_number_unique";
+    private static readonly UniqueConflict[] Conflicts =
+    [
+        new("companies_domain_unique", "domain", "A company with this domain already exists in the workspace."),
+        new("companies_account_number_unique", "accountNumber", "A company with this account number already exists in the workspace."),
+    ];
 
     public static IEndpointRouteBuilder MapCompanyEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -125,7 +126,7 @@ public static class CompanyEndpoints
         {
             return CallerAccess.ReadOnly();
         }
-        var body = await ReadJsonBodyAsync(services.HttpContext.Request, cancellationToken);
+        var body = await ResourceRequests.ReadJsonBodyAsync(services.HttpContext.Request, cancellationToken);
         if (body.Problem is { } unreadable)
         {
             return unreadable;
@@ -158,9 +159,7 @@ public static class CompanyEndpoints
             idempotency.Key?.Remember(services.Db, StatusCodes.Status201Created, location, company.ToResponse(), services.Json));
         if (saved is not null)
         {
-            return idempotency.Key is { } key && saved is ConflictOnKey
-                ? await IdempotencyKeys.AnswerAsync(services.Db, key, cancellationToken) ?? saved.Result
-                : saved.Result;
+            return await ResourceRequests.AnswerAsync(saved, idempotency.Key, services.Db, cancellationToken);
         }
         services.HttpContext.Response.SetETag(company.Version);
         return TypedResults.Created(location, company.ToResponse());
@@ -172,12 +171,12 @@ public static class CompanyEndpoints
         {
             return CallerAccess.ReadOnly();
         }
-        var body = await ReadJsonBodyAsync(services.HttpContext.Request, cancellationToken);
+        var body = await ResourceRequests.ReadJsonBodyAsync(services.HttpContext.Request, cancellationToken);
         if (body.Problem is { } unreadable)
         {
             return unreadable;
         }
-        var items = ParseBatch(body.Text!, out var batchError);
+        var items = ResourceRequests.ParseBatch(body.Text!, "company", out var batchError);
         if (items is null)
         {
             return batchError!;
@@ -231,9 +230,7 @@ public static class CompanyEndpoints
             idempotency.Key?.Remember(services.Db, StatusCodes.Status200OK, null, ToBatchResponse(created), services.Json));
         if (saved is not null)
         {
-            return idempotency.Key is { } key && saved is ConflictOnKey
-                ? await IdempotencyKeys.AnswerAsync(services.Db, key, cancellationToken) ?? saved.Result
-                : saved.Result;
+            return await ResourceRequests.AnswerAsync(saved, idempotency.Key, services.Db, cancellationToken);
         }
         return TypedResults.Ok(ToBatchResponse(created));
     }
@@ -337,95 +334,10 @@ public static class CompanyEndpoints
     }
 
     /// <summary>Saves the request's changes (the record, its audit rows, the idempotency key) in one transaction.</summary>
-    private static async Task<SaveFailure?> SaveAsync(CompanyServices services, CancellationToken cancellationToken, Action? beforeCommit = null)
-    {
-        beforeCommit?.Invoke();
-        try
-        {
-            await services.Db.SaveChangesAsync(cancellationToken);
-            return null;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return new SaveFailure(ETags.StalePrecondition());
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation(IdempotencyKeys.PrimaryKey))
-        {
-            services.Db.ChangeTracker.Clear();
-            return new ConflictOnKey(Conflict("A request with the same Idempotency-Key is in progress; retry it."));
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation(DomainIndex))
-        {
-            return new SaveFailure(Conflict("A company with this domain already exists in the workspace.", "domain"));
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation(AccountNumberIndex))
-        {
-            return new SaveFailure(Conflict("A company with this account number already exists in the workspace.", "accountNumber"));
-        }
-    }
+    private static Task<SaveFailure?> SaveAsync(CompanyServices services, CancellationToken cancellationToken, Action? beforeCommit = null) =>
+        ResourceRequests.SaveAsync(services.Db, Conflicts, cancellationToken, beforeCommit);
 
-    private record SaveFailure(IResult Result);
-
-    /// <summary>A concurrent request with the same Idempotency-Key committed first: answer with its response.</summary>
-    private sealed record ConflictOnKey(IResult Result) : SaveFailure(Result);
-
-    private static ProblemHttpResult NotFound() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: "There is no such company.");
-
-    private static ProblemHttpResult Conflict(string detail, string? field = null) => TypedResults.Problem(
-        statusCode: StatusCodes.Status409Conflict,
-        title: "Conflict.",
-        detail: detail,
-        extensions: field is null ? null : new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
+    private static ProblemHttpResult NotFound() => ResourceRequests.NotFound("company");
 
     private static CompanyBatchResponse ToBatchResponse(List<Company> created) => new([.. created.Select(c => c.ToResponse())]);
-
-    /// <summary>The items of <c>{"items":[...]}</c>, or the problem: 400 when malformed or empty, 413 over <see cref="MaxBatchSize"/>.</summary>
-    private static List<JsonNode?>? ParseBatch(string body, out IResult? problem)
-    {
-        problem = null;
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(body);
-        }
-        catch (JsonException e)
-        {
-            problem = Invalid("body", $"The body is not valid JSON: {e.Message}");
-            return null;
-        }
-        if (root is not JsonObject rootObject || rootObject.Count != 1 || rootObject["items"] is not JsonArray items)
-        {
-            problem = Invalid("items", "The body must be {\"items\": [company, ...]}.");
-            return null;
-        }
-        if (items.Count == 0)
-        {
-            problem = Invalid("items", "Give at least one item.");
-            return null;
-        }
-        if (items.Count > MaxBatchSize)
-        {
-            problem = TypedResults.Problem(
-                statusCode: StatusCodes.Status413PayloadTooLarge,
-                title: "Batch too large.",
-                detail: $"A batch holds at most {MaxBatchSize} items; this one has {items.Count}. Split it.");
-            return null;
-        }
-        return [.. items];
-    }
-
-    private static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
-
-    private static async Task<(string? Text, IResult? Problem)> ReadJsonBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentType?.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase) != true)
-        {
-            return (null, TypedResults.Problem(
-                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type.", detail: "Send the body as application/json."));
-        }
-        using var reader = new StreamReader(request.Body);
-        return (await reader.ReadToEndAsync(cancellationToken), null);
-    }
 }

@@ -44,6 +44,12 @@ public sealed partial class ListQuery
                 errors[key] = [$"'{key}' is given {values.Count} times; give it once (use the 'in' operator for several values)."];
                 continue;
             }
+            // PostgreSQL text cannot hold U+0000; refused here rather than failing in the database.
+            if ((IsListParameter(key) || key.StartsWith("filter", StringComparison.Ordinal)) && values.ToString().Contains('\0', StringComparison.Ordinal))
+            {
+                errors[key] = [$"'{key}' contains a NUL character, which no value may contain."];
+                continue;
+            }
             if (!key.StartsWith("filter", StringComparison.Ordinal))
             {
                 continue;
@@ -57,13 +63,14 @@ public sealed partial class ListQuery
             var op = match.Groups["op"].Success ? match.Groups["op"].Value : "eq";
             filters.Add(new FilterParameter(key, match.Groups["field"].Value, op, values.ToString()));
         }
+        string? Valid(string key) => errors.ContainsKey(key) ? null : Single(query, key);
         return new ListQuery
         {
-            Limit = Single(query, "limit"),
-            Cursor = Single(query, "cursor"),
-            Sort = Single(query, "sort"),
-            Q = Single(query, "q"),
-            IncludeTotal = Single(query, "includeTotal"),
+            Limit = Valid("limit"),
+            Cursor = Valid("cursor"),
+            Sort = Valid("sort"),
+            Q = Valid("q"),
+            IncludeTotal = Valid("includeTotal"),
             Filters = filters,
             ParseErrors = errors,
         };

@@ -20,7 +20,7 @@ public static class MergePatch
         JsonNode? patch;
         try
         {
-            patch = JsonNode.Parse(patchJson, documentOptions: new JsonDocumentOptions { MaxDepth = 32 });
+            patch = JsonNode.Parse(patchJson, documentOptions: new JsonDocumentOptions { MaxDepth = 32, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
@@ -39,6 +39,14 @@ public static class MergePatch
         var target = JsonSerializer.SerializeToNode(current, options) as JsonObject
             ?? throw new InvalidOperationException($"{typeof(T).Name} does not serialize to a JSON object.");
         var errors = new Dictionary<string, string[]>();
+        foreach (var path in PathsWithNul(patchObject, ""))
+        {
+            errors[path.Length > 0 ? path : "body"] = ["Text must not contain the NUL character (U+0000), which the database cannot store."];
+        }
+        if (errors.Count > 0)
+        {
+            return new MergePatchResult<T>(default, errors);
+        }
         MergeTyped(target, patchObject, options.GetTypeInfo(typeof(T)), "", errors, options);
         if (errors.Count > 0)
         {
@@ -54,6 +62,19 @@ public static class MergePatch
             return MergePatchResult<T>.Invalid(Path(e.Path) is { Length: > 0 } path ? path : "body", e.Message);
         }
     }
+
+    /// <summary>Where a string (a value or a member name) contains U+0000, which PostgreSQL text and jsonb reject.</summary>
+    private static IEnumerable<string> PathsWithNul(JsonNode? node, string path) => node switch
+    {
+        JsonObject obj => obj.SelectMany(member => member.Key.Contains('\0', StringComparison.Ordinal)
+            ? [Join(path, member.Key.Replace("\0", string.Empty, StringComparison.Ordinal))]
+            : PathsWithNul(member.Value, Join(path, member.Key))),
+        JsonArray array => array.SelectMany((item, index) => PathsWithNul(item, $"{path}[{index}]")),
+        JsonValue value when value.TryGetValue<string>(out var text) && text.Contains('\0', StringComparison.Ordinal) => [path],
+        _ => [],
+    };
+
+    private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 
     /// <summary>RFC 7396 MergePatch(target, patch) for free JSON: no schema, no errors.</summary>
     public static JsonNode? MergeUntyped(JsonNode? target, JsonNode? patch)

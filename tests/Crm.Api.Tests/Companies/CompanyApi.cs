@@ -8,7 +8,7 @@ using Crm.Api.Tests.Auth;
 namespace Crm.Api.Tests.Companies;
 
 /// <summary>A signed-in caller of the companies API, for the tests.</summary>
-internal sealed class CompanyApi(HttpClient client, string accessToken, Guid userId, Guid workspaceId)
+internal sealed class CompanyApi(HttpClient client, string accessToken, Guid userId, Guid workspaceId, string resourcePath = "/api/v1/companies")
 {
     public Guid UserId { get; } = userId;
 
@@ -48,7 +48,7 @@ internal sealed class CompanyApi(HttpClient client, string accessToken, Guid use
 
     public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, string? ifMatch = null, string? idempotencyKey = null)
     {
-        var request = new HttpRequestMessage(method, "/api/v1/companies" + path);
+        var request = new HttpRequestMessage(method, resourcePath + path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         if (body is not null)
         {
@@ -65,6 +65,9 @@ internal sealed class CompanyApi(HttpClient client, string accessToken, Guid use
         }
         return client.SendAsync(request);
     }
+
+    /// <summary>The same caller, sending to another resource (such as /api/v1/contacts).</summary>
+    public CompanyApi WithResource(string path) => new(client, accessToken, UserId, WorkspaceId, path);
 
     public async Task<HttpResponseMessage> GetAuditAsync(string query)
     {

@@ -1,0 +1,182 @@
+using System.Text.Json.Serialization;
+using Crm.Domain.Companies;
+using Crm.Domain.Identity;
+using Crm.Domain.Persistence;
+using Crm.Domain.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Crm.Domain.Contacts;
+
+/// <summary>A person the workspace deals with (seeds 001 and 003's contacts).</summary>
+public sealed class Contact : IOwnedRecord
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid WorkspaceId { get; set; }
+
+    /// <summary>PostgreSQL's xmin: the ETag of the API, and the concurrency token of every update.</summary>
+    public uint Version { get; set; }
+
+    /// <summary>At least one of <see cref="FirstName"/> and <see cref="LastName"/> is set.</summary>
+    public string? FirstName { get; set; }
+
+    public string? LastName { get; set; }
+
+    /// <summary>Unique, case-insensitively, among the workspace's live contacts.</summary>
+    public string? Email { get; set; }
+
+    public string? Phone { get; set; }
+
+    public string? Mobile { get; set; }
+
+    public string? Title { get; set; }
+
+    public string? Department { get; set; }
+
+    public LifecycleStage LifecycleStage { get; set; } = LifecycleStage.Lead;
+
+    public ContactSource Source { get; set; } = ContactSource.Manual;
+
+    public ContactStatus Status { get; set; } = ContactStatus.Active;
+
+    public string? Website { get; set; }
+
+    public string? LinkedinUrl { get; set; }
+
+    public string? TwitterHandle { get; set; }
+
+    public string? FacebookUrl { get; set; }
+
+    public string? AddressLine1 { get; set; }
+
+    public string? AddressLine2 { get; set; }
+
+    public string? City { get; set; }
+
+    public string? State { get; set; }
+
+    public string? PostalCode { get; set; }
+
+    public string? Country { get; set; }
+
+    public string? Timezone { get; set; }
+
+    public string? Language { get; set; }
+
+    /// <summary>0-100.</summary>
+    public int LeadScore { get; set; }
+
+    /// <summary>A JSON object (jsonb) of the workspace's custom field values.</summary>
+    public string CustomFields { get; set; } = "{}";
+
+    public Guid? OwnerId { get; set; }
+
+    /// <summary>The contact's company, of the same workspace.</summary>
+    public Guid? CompanyId { get; set; }
+
+    public DateTimeOffset? LastActivityAt { get; set; }
+
+    public DateTimeOffset? LastContactedAt { get; set; }
+
+    public DateTimeOffset? NextActivityAt { get; set; }
+
+    public Guid? CreatedBy { get; set; }
+
+    public Guid? UpdatedBy { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? DeletedAt { get; set; }
+}
+
+/// <summary>A contact's link to a company beyond <see cref="Contact.CompanyId"/> (seed 001's company_contacts).</summary>
+public sealed class CompanyContact : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid WorkspaceId { get; set; }
+
+    public Guid CompanyId { get; set; }
+
+    public Guid ContactId { get; set; }
+
+    public string? Role { get; set; }
+
+    /// <summary>At most one primary company per contact.</summary>
+    public bool IsPrimary { get; set; }
+
+    public Guid? CreatedBy { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+[JsonConverter(typeof(LowerSnakeJsonEnumConverter<LifecycleStage>))]
+public enum LifecycleStage
+{
+    Lead,
+    Mql,
+    Sql,
+    Opportunity,
+    Customer,
+    Evangelist,
+}
+
+[JsonConverter(typeof(LowerSnakeJsonEnumConverter<ContactSource>))]
+public enum ContactSource
+{
+    Manual,
+    Import,
+    Website,
+    Email,
+    Api,
+    Linkedin,
+    Enrichment,
+}
+
+[JsonConverter(typeof(LowerSnakeJsonEnumConverter<ContactStatus>))]
+public enum ContactStatus
+{
+    Active,
+    Inactive,
+    Archived,
+}
+
+internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
+{
+    public void Configure(EntityTypeBuilder<Contact> builder)
+    {
+        builder.ToTable("contacts");
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId);
+        builder.HasOne<CrmUser>().WithMany().HasForeignKey(c => c.OwnerId);
+        builder.HasOne<Company>().WithMany().HasForeignKey(c => new { c.WorkspaceId, c.CompanyId })
+            .HasPrincipalKey(c => new { c.WorkspaceId, c.Id });
+        builder.HasAlternateKey(c => new { c.WorkspaceId, c.Id });
+        // Named explicitly: the snake_case convention would otherwise rename Npgsql's xmin mapping to "version".
+        builder.Property(c => c.Version).IsRowVersion().HasColumnName("xmin").HasColumnType("xid");
+        builder.Property(c => c.LifecycleStage).HasConversion<SnakeCaseEnumConverter<LifecycleStage>>();
+        builder.Property(c => c.Source).HasConversion<SnakeCaseEnumConverter<ContactSource>>();
+        builder.Property(c => c.Status).HasConversion<SnakeCaseEnumConverter<ContactStatus>>();
+        builder.Property(c => c.CustomFields).HasColumnType("jsonb");
+        builder.Property(c => c.CreatedAt).HasDefaultValueSql("now()");
+        builder.Property(c => c.UpdatedAt).HasDefaultValueSql("now()");
+    }
+}
+
+internal sealed class CompanyContactConfiguration : IEntityTypeConfiguration<CompanyContact>
+{
+    public void Configure(EntityTypeBuilder<CompanyContact> builder)
+    {
+        builder.ToTable("company_contacts");
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId);
+        builder.HasOne<Company>().WithMany().HasForeignKey(c => new { c.WorkspaceId, c.CompanyId })
+            .HasPrincipalKey(c => new { c.WorkspaceId, c.Id }).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Contact>().WithMany().HasForeignKey(c => new { c.WorkspaceId, c.ContactId })
+            .HasPrincipalKey(c => new { c.WorkspaceId, c.Id }).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<CrmUser>().WithMany().HasForeignKey(c => c.CreatedBy);
+        builder.HasIndex(c => new { c.WorkspaceId, c.CompanyId, c.ContactId }).IsUnique();
+        builder.Property(c => c.CreatedAt).HasDefaultValueSql("now()");
+    }
+}
