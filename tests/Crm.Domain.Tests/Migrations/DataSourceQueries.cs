@@ -11,6 +11,19 @@ internal static class DataSourceQueries
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The first column of every row, as text.</summary>
+    public static async Task<List<string>> QueryStringsAsync(this NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetString(0));
+        }
+        return values;
+    }
+
     public static Task<bool> TableExistsAsync(this NpgsqlDataSource dataSource, string table) =>
         dataSource.ScalarAsync<bool>($"SELECT to_regclass('{table}') IS NOT NULL");
 
