@@ -71,8 +71,9 @@ CREATE TABLE companies (
 -- One live company per domain in a workspace; a soft-deleted one does not block a new one.
 CREATE UNIQUE INDEX companies_domain_unique ON companies (workspace_id, lower(domain))
     WHERE deleted_at IS NULL AND domain IS NOT NULL;
+-- Likewise one live company per account number: restoring a deleted one whose number a live one took is a conflict.
 CREATE UNIQUE INDEX companies_account_number_unique ON companies (workspace_id, account_number)
-    WHERE account_number IS NOT NULL;
+    WHERE deleted_at IS NULL AND account_number IS NOT NULL;
 CREATE INDEX companies_name ON companies (workspace_id, name, id);
 CREATE INDEX companies_owner ON companies (workspace_id, owner_id);
 CREATE INDEX companies_parent ON companies (workspace_id, parent_company_id);
@@ -80,17 +81,20 @@ CREATE INDEX companies_created_at ON companies (workspace_id, created_at, id);
 CREATE INDEX companies_updated_at ON companies (workspace_id, updated_at, id);
 CREATE INDEX companies_custom_fields ON companies USING gin (custom_fields);
 
--- The first response of a POST sent with an Idempotency-Key, replayed when the same key comes again. Written in the
--- same transaction as the POST's change, so a replay never answers for a change that was rolled back.
+-- The first response of a POST sent with an Idempotency-Key, replayed when the same caller sends the same key again.
+-- Written in the same transaction as the POST's change, so a replay never answers for a change that was rolled back.
+-- Keys are per user: another member's key is a new request (its stored response may be a record they cannot see).
+-- Kept indefinitely for now: nothing purges them yet (created_at is indexed for a future purge).
 CREATE TABLE idempotency_keys (
     workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     key varchar(255) NOT NULL,
     request_fingerprint char(64) NOT NULL,
     response_status integer NOT NULL,
     response_body jsonb,
     response_location text,
     created_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (workspace_id, key)
+    PRIMARY KEY (workspace_id, user_id, key)
 );
 CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
 

@@ -28,7 +28,7 @@ public sealed record CallerAccess(Guid UserId, MemberRole Role, RecordScope Scop
 
     /// <summary>
     /// The rows of <paramref name="source"/> this caller sees: all of them, those owned by them or their teammates
-    /// (scope team), or only their own. Applied in the query, so a row outside the scope answers 404 like a missing one.
+    /// (scope team: members of a live team the caller is in), or only their own. Applied in the query, so a row outside the scope answers 404 like a missing one.
     /// </summary>
     public IQueryable<T> Visible<T>(IQueryable<T> source, CrmDbContext db)
         where T : class, IOwnedRecord
@@ -39,7 +39,9 @@ public sealed record CallerAccess(Guid UserId, MemberRole Role, RecordScope Scop
             case RecordScope.All:
                 return source;
             case RecordScope.Team:
-                var myTeams = db.TeamMembers.Where(m => m.UserId == me).Select(m => m.TeamId);
+                // Only live teams make teammates: a soft-deleted team no longer shares its members' records.
+                var liveTeams = db.Teams.Where(t => t.DeletedAt == null).Select(t => t.Id);
+                var myTeams = db.TeamMembers.Where(m => m.UserId == me && liveTeams.Contains(m.TeamId)).Select(m => m.TeamId);
                 var teammates = db.TeamMembers.Where(m => myTeams.Contains(m.TeamId)).Select(m => (Guid?)m.UserId);
                 return source.Where(e => e.OwnerId == me || teammates.Contains(e.OwnerId));
             default:

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Crm.Api.Infrastructure.Access;
 using Crm.Domain;
 using Crm.Domain.Idempotency;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +18,8 @@ namespace Crm.Api.Infrastructure.Idempotency;
 /// idempotency.Key?.Remember(db, 201, location, response, json);
 /// await db.SaveChangesAsync(ct);                                 // catch IsUniqueViolation(IdempotencyKeys.PrimaryKey): a concurrent twin won
 /// </code>
-/// Keys are per workspace and kept until the retention job purges them.
+/// Keys are per workspace and per user (another member's same key is a new request: never a replay of a response, or a
+/// record, that is not theirs), and are kept indefinitely: no job purges them yet.
 /// </summary>
 public static class IdempotencyKeys
 {
@@ -44,16 +46,18 @@ public static class IdempotencyKeys
             return new(null, TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { [HeaderName] = [$"Give one key of 1 to {MaxKeyLength} visible ASCII characters (a UUID, say)."] }));
         }
-        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.Method} {request.Path}\n{body}")));
-        return await AnswerAsync(db, new IdempotencyKey(key, fingerprint), cancellationToken) is { } answer
+        var userId = CallerAccess.From(request.HttpContext.User).UserId;
+        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{userId}\n{request.Method} {request.Path}\n{body}")));
+        var idempotencyKey = new IdempotencyKey(userId, key, fingerprint);
+        return await AnswerAsync(db, idempotencyKey, cancellationToken) is { } answer
             ? new(null, answer)
-            : new(new IdempotencyKey(key, fingerprint), null);
+            : new(idempotencyKey, null);
     }
 
     /// <summary>The answer for a key already stored (after a concurrent twin won the insert), or null when it is not.</summary>
     public static async Task<IResult?> AnswerAsync(CrmDbContext db, IdempotencyKey key, CancellationToken cancellationToken)
     {
-        var stored = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Key == key.Key, cancellationToken);
+        var stored = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.UserId == key.UserId && r.Key == key.Key, cancellationToken);
         if (stored is null)
         {
             return null;
@@ -69,12 +73,14 @@ public static class IdempotencyKeys
 
 public sealed record IdempotencyStart(IdempotencyKey? Key, IResult? Answer);
 
-public sealed record IdempotencyKey(string Key, string Fingerprint)
+/// <summary>A key as sent by one caller (<paramref name="UserId"/>): keys are per user.</summary>
+public sealed record IdempotencyKey(Guid UserId, string Key, string Fingerprint)
 {
     /// <summary>Stores the response to replay; saved by the caller's SaveChanges, with the change.</summary>
     public void Remember(CrmDbContext db, int status, string? location, object body, JsonSerializerOptions json) =>
         db.IdempotencyRecords.Add(new IdempotencyRecord
         {
+            UserId = UserId,
             Key = Key,
             RequestFingerprint = Fingerprint,
             ResponseStatus = status,

@@ -111,7 +111,8 @@ public static class ResourceRequests
 
     /// <summary>
     /// Checks owner ids: the owner must be an active member of the workspace (the users foreign key alone would accept
-    /// anyone's user), and a caller who sees only their own records may only own them. Errors go to prefix + "ownerId".
+    /// anyone's user), and a caller with scope own or team may only make themselves owner and may not clear the owner
+    /// (a record without one would leave their sight); scope all may. Errors go to prefix + "ownerId".
     /// </summary>
     public static async Task CheckOwnersAsync(
         CrmDbContext db, CallerAccess caller, IReadOnlyList<(Guid? OwnerId, string Prefix)> items, Dictionary<string, string[]> errors,
@@ -125,6 +126,10 @@ public static class ResourceRequests
         {
             if (owner is not { } ownerId)
             {
+                if (caller.Scope != RecordScope.All)
+                {
+                    errors[prefix + "ownerId"] = ["Your record scope needs an owner on every record: yourself."];
+                }
                 continue;
             }
             if (!members.Contains(ownerId))

@@ -114,6 +114,25 @@ public sealed class CompanyCrudTests(ApiFactory factory) : IClassFixture<ApiFact
     }
 
     [Fact]
+    public async Task A_deleted_companys_account_number_is_free_again_and_restoring_it_then_is_409()
+    {
+        var api = await CompanyApi.RegisterAsync(factory);
+        var (first, etag) = await api.CreateAsync(new { name = "One", accountNumber = "ACC-1" });
+        using (var duplicate = await api.SendAsync(HttpMethod.Post, "/", new { name = "Two", accountNumber = "ACC-1" }))
+        {
+            Assert.True((await AuthApi.AssertProblemAsync(duplicate, HttpStatusCode.Conflict)).GetProperty("errors").TryGetProperty("accountNumber", out _));
+        }
+        using (var delete = await api.SendAsync(HttpMethod.Delete, $"/{first.GetProperty("id").GetGuid()}", ifMatch: etag))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        }
+        await api.CreateAsync(new { name = "Two", accountNumber = "ACC-1" });
+        using var restore = await api.SendAsync(HttpMethod.Post, $"/{first.GetProperty("id").GetGuid()}/restore");
+        Assert.True((await AuthApi.AssertProblemAsync(restore, HttpStatusCode.Conflict)).GetProperty("errors").TryGetProperty("accountNumber", out _));
+        Assert.Equal(["Two"], await api.ListNamesAsync());
+    }
+
+    [Fact]
     public async Task Patch_and_delete_need_a_current_If_Match()
     {
         var api = await CompanyApi.RegisterAsync(factory);

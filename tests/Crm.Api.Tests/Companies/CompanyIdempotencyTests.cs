@@ -49,4 +49,28 @@ public sealed class CompanyIdempotencyTests(ApiFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(2, (await api.ListNamesAsync()).Count);
     }
+
+    [Fact]
+    public async Task Keys_belong_to_the_caller_so_two_members_with_the_same_key_and_body_each_create_their_own()
+    {
+        var owner = await CompanyApi.RegisterAsync(factory);
+        var member = await CompanyApi.JoinAsync(factory, owner, "sales_rep", "own");
+        var key = Guid.NewGuid().ToString();
+        var body = new { name = "Shared key" };
+        using var first = await owner.SendAsync(HttpMethod.Post, "/", body, idempotencyKey: key);
+        using var second = await member.SendAsync(HttpMethod.Post, "/", body, idempotencyKey: key);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.False(second.Headers.Contains("Idempotency-Replayed"));
+        var mine = await second.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.NotEqual((await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(), mine.GetProperty("id").GetGuid());
+        Assert.Equal(member.UserId, mine.GetProperty("ownerId").GetGuid());
+        Assert.Equal(["Shared key", "Shared key"], await owner.ListNamesAsync());
+
+        // Each caller still gets their own replay.
+        using var again = await member.SendAsync(HttpMethod.Post, "/", body, idempotencyKey: key);
+        Assert.True(again.Headers.Contains("Idempotency-Replayed"));
+        Assert.Equal(mine.GetProperty("id").GetGuid(), (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        Assert.Equal(2, (await owner.ListNamesAsync()).Count);
+    }
 }
