@@ -1,6 +1,7 @@
 using Crm.Api.Features.Auth;
 using Crm.Api.Features;
 using Crm.Api.Features.ServiceInfo;
+using Crm.Api.Infrastructure.OpenApi;
 using Crm.Api.Infrastructure.Tenancy;
 using Crm.Domain;
 using Crm.Domain.Migrations;
@@ -13,14 +14,14 @@ builder.AddCrmDbContext<CrmDbContext>(onRent: TenantSessionAccessor.ApplyTo);
 builder.AddCrmAuth();
 builder.AddCrmMigrations();
 builder.AddCrmRedis();
-builder.Services.AddOpenApi();
+builder.AddCrmOpenApi();
 
 var app = builder.Build();
 
 app.UseProblemDetailsErrors();
 app.UseCrmAuth();
 app.MapDefaultEndpoints();
-app.MapOpenApi();
+app.MapCrmOpenApi();
 app.MapServiceInfoEndpoints();
 app.MapResourceEndpoints();
 

@@ -27,5 +27,19 @@ public sealed class ServiceInfoTests(ApiFactory api) : IClassFixture<ApiFactory>
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("/api/v1/info", document);
+        Assert.Contains("\"securitySchemes\"", document);
+        Assert.Contains("\"bearer\"", document);
+    }
+
+    [Fact]
+    public async Task A_browsable_ui_over_the_document_is_served_at_docs()
+    {
+        using var client = api.CreateClient();
+
+        using var response = await client.GetAsync("/docs/index.html");
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("swagger-ui", page, StringComparison.OrdinalIgnoreCase);
     }
 }
