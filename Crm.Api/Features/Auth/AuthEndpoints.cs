@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Crm.Domain;
 using Crm.Domain.Auditing;
@@ -159,15 +160,27 @@ public static partial class AuthEndpoints
             return await FailAsync(SecurityEventType.LoginFailed, null, "Unknown email.", Unauthorized(InvalidCredentials));
         }
 
-        var result = await signIn.CheckPasswordSignInAsync(user, request.Password!, lockoutOnFailure: true);
-        if (result.IsLockedOut)
+        // SignInManager.CheckPasswordSignInAsync's steps, but the failure count and its reset are single UPDATEs rather
+        // than saves of the loaded user under Identity's concurrency stamp: parallel attempts then neither fail with a
+        // concurrency error nor go uncounted (which would let them slip past the lockout).
+        if (!await signIn.CanSignInAsync(user))
         {
-            return await FailAsync(SecurityEventType.AccountLocked, user.Id, "Sign-in refused: the account is locked out.",
-                Unauthorized("Too many failed sign-in attempts: the account is locked for a few minutes. Try again later.", "Account locked"));
+            return await FailAsync(SecurityEventType.LoginFailed, user.Id, "Sign-in not allowed.", Unauthorized(InvalidCredentials));
         }
-        if (!result.Succeeded)
+        if (await users.IsLockedOutAsync(user))
         {
-            return await FailAsync(SecurityEventType.LoginFailed, user.Id, "Wrong password.", Unauthorized(InvalidCredentials));
+            return await LockedAsync();
+        }
+        if (!await users.CheckPasswordAsync(user, request.Password!))
+        {
+            return await CountFailureAsync(db, users, user, clock.GetUtcNow(), cancellationToken)
+                ? await LockedAsync()
+                : await FailAsync(SecurityEventType.LoginFailed, user.Id, "Wrong password.", Unauthorized(InvalidCredentials));
+        }
+        if (!await ResetFailuresAsync(db, users, user, clock.GetUtcNow(), cancellationToken))
+        {
+            // Parallel wrong passwords locked the account while this one was being checked.
+            return await LockedAsync();
         }
 
         // A user-only session sees the user's own memberships and their workspaces (policies own_memberships, member_can_see).
@@ -186,8 +199,10 @@ public static partial class AuthEndpoints
         }
 
         db.UseSession(new TenantSession(chosen.Workspace.Id, user.Id));
-        user.LastLoginAt = clock.GetUtcNow();
-        user.LoginCount++;
+        // One UPDATE, without the concurrency stamp, which a parallel attempt on this account may have changed.
+        var signedInAt = clock.GetUtcNow();
+        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(
+            s => s.SetProperty(u => u.LastLoginAt, signedInAt).SetProperty(u => u.LoginCount, u => u.LoginCount + 1), cancellationToken);
         events.Add(SecurityEventType.LoginSuccess, SecuritySeverity.Info, chosen.Workspace.Id, user.Id, user.Email, "Signed in.");
         await db.SaveChangesAsync(cancellationToken);
 
@@ -195,6 +210,10 @@ public static partial class AuthEndpoints
             .Select(m => new WorkspaceMembershipSummary(m.Workspace.Id, m.Workspace.Name, m.Workspace.Slug, TokenIssuer.SnakeCase(m.Role)))
             .ToList();
         return TypedResults.Ok(await tokens.IssueAsync(user, chosen, workspaces));
+
+        Task<ProblemHttpResult> LockedAsync() =>
+            FailAsync(SecurityEventType.AccountLocked, user.Id, "Sign-in refused: the account is locked out.",
+                Unauthorized("Too many failed sign-in attempts: the account is locked for a few minutes. Try again later.", "Account locked"));
 
         async Task<ProblemHttpResult> FailAsync(SecurityEventType type, Guid? userId, string description, ProblemHttpResult answer)
         {
@@ -230,18 +249,24 @@ public static partial class AuthEndpoints
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> LogoutAsync(
-        ClaimsPrincipal principal, CrmDbContext db, UserManager<CrmUser> users, SecurityEvents events)
+        ClaimsPrincipal principal, CrmDbContext db, UserManager<CrmUser> users, SecurityEvents events, CancellationToken cancellationToken)
     {
         if (await users.GetUserAsync(principal) is not { } user)
         {
             return Unauthorized("The user of this token no longer exists.");
         }
+        // A new security stamp invalidates every refresh token of the user. Written with one UPDATE rather than
+        // UpdateSecurityStampAsync, whose save under the concurrency stamp fails when a parallel request (another
+        // logout, a failed sign-in) changed the user first; the new concurrency stamp fails stale saves, as Identity's.
+        var securityStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
+        var concurrencyStamp = Guid.NewGuid().ToString();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(
+            s => s.SetProperty(u => u.SecurityStamp, securityStamp).SetProperty(u => u.ConcurrencyStamp, concurrencyStamp), cancellationToken);
         events.Add(SecurityEventType.Logout, SecuritySeverity.Info, db.Session.WorkspaceId, user.Id, user.Email, "Signed out; refresh tokens revoked.");
-        // A new security stamp invalidates every refresh token of the user; the store's save writes the event with it.
-        var result = await users.UpdateSecurityStampAsync(user);
-        return result.Succeeded
-            ? TypedResults.NoContent()
-            : throw new InvalidOperationException($"Could not update the security stamp: {string.Join("; ", result.Errors.Select(e => e.Description))}");
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.NoContent();
     }
 
     internal static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> GetMeAsync(CrmDbContext db, CancellationToken cancellationToken)
@@ -265,6 +290,49 @@ public static partial class AuthEndpoints
             userId, member.Email ?? "", member.FirstName, member.LastName,
             new WorkspaceSummary(workspace.Id, workspace.Name, workspace.Slug),
             TokenIssuer.SnakeCase(member.Role), TokenIssuer.SnakeCase(member.RecordScope)));
+    }
+
+    /// <summary>
+    /// Counts a wrong password in one UPDATE (as UserManager.AccessFailedAsync: at Identity's MaxFailedAccessAttempts the
+    /// account is locked for its DefaultLockoutTimeSpan and the count starts again). True when the account is locked.
+    /// </summary>
+    private static async Task<bool> CountFailureAsync(
+        CrmDbContext db, UserManager<CrmUser> users, CrmUser user, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!users.SupportsUserLockout || !user.LockoutEnabled)
+        {
+            return false;
+        }
+        var lockout = users.Options.Lockout;
+        var max = lockout.MaxFailedAccessAttempts;
+        var lockoutEnd = now + lockout.DefaultLockoutTimeSpan;
+        // Not while locked (a parallel attempt may have just locked it): the count restarts with the lockout.
+        var locked = await db.Database.SqlQuery<bool>($"""
+            UPDATE users SET
+                access_failed_count = CASE WHEN access_failed_count + 1 >= {max} THEN 0 ELSE access_failed_count + 1 END,
+                lockout_end = CASE WHEN access_failed_count + 1 >= {max} THEN {lockoutEnd} ELSE lockout_end END
+            WHERE id = {user.Id} AND lockout_enabled AND (lockout_end IS NULL OR lockout_end <= {now})
+            RETURNING coalesce(lockout_end > {now}, false) AS "Value"
+            """).ToListAsync(cancellationToken);
+        // No row: locked by a parallel attempt in between (or lockout was just disabled, which the next attempt sees).
+        return locked.Count == 0 || locked[0];
+    }
+
+    /// <summary>
+    /// Resets the failure count after the right password, as UserManager.ResetAccessFailedCountAsync, in one UPDATE.
+    /// False when the account got locked in the meantime.
+    /// </summary>
+    private static async Task<bool> ResetFailuresAsync(
+        CrmDbContext db, UserManager<CrmUser> users, CrmUser user, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!users.SupportsUserLockout)
+        {
+            return true;
+        }
+        var reset = await db.Users
+            .Where(u => u.Id == user.Id && (!u.LockoutEnabled || u.LockoutEnd == null || u.LockoutEnd <= now))
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.AccessFailedCount, 0), cancellationToken);
+        return reset > 0;
     }
 
     /// <summary>The user's active memberships in live workspaces, oldest first (optionally only <paramref name="workspaceId"/>'s).</summary>
