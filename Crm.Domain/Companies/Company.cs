@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Crm.Domain.Companies;
 
 /// <summary>An organisation the workspace sells to or works with (seed 001's companies, seed 003's accounts).</summary>
-public sealed class Company : IOwnedRecord
+public sealed class Company : IBusinessRecord
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
 

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Crm.Domain.Contacts;
 
 /// <summary>A person the workspace deals with (seeds 001 and 003's contacts).</summary>
-public sealed class Contact : IOwnedRecord
+public sealed class Contact : IBusinessRecord
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
 

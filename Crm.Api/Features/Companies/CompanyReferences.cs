@@ -11,13 +11,13 @@ namespace Crm.Api.Features.Companies;
 internal static class CompanyReferences
 {
     public static async Task CheckAsync(
-        CompanyServices services, IReadOnlyList<(CompanyInput Input, string Prefix, Guid Id)> items, Dictionary<string, string[]> errors,
+        ResourceServices services, IReadOnlyList<(CompanyInput Input, string Prefix, Guid Id)> items, Dictionary<string, string[]> errors,
         CancellationToken cancellationToken)
     {
         await ResourceRequests.CheckOwnersAsync(
             services.Db, services.Caller, [.. items.Select(i => (i.Input.OwnerId, i.Prefix))], errors, cancellationToken);
         var parentIds = items.Select(i => i.Input.ParentCompanyId).OfType<Guid>().Distinct().ToList();
-        var parents = parentIds.Count == 0 ? [] : await services.Visible
+        var parents = parentIds.Count == 0 ? [] : await services.Visible(services.Db.Companies)
             .Where(c => parentIds.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken);
 
         foreach (var (input, prefix, id) in items)

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Crm.Domain.Companies;
+using static Crm.Api.Infrastructure.Resources.InputRules;
 
 namespace Crm.Api.Features.Companies;
 
@@ -84,13 +85,7 @@ internal static partial class CompanyValidator
         {
             Fail("foundedYear", "Founded year must be from 1600 to 2200.");
         }
-        foreach (var (field, value, max) in Lengths(normalized))
-        {
-            if (value?.Length > max)
-            {
-                Fail(field, $"At most {max} characters.");
-            }
-        }
+        CheckLengths(Lengths(normalized), Fail);
         return normalized;
     }
 
@@ -103,13 +98,8 @@ internal static partial class CompanyValidator
         ("timezone", i.Timezone, 64), ("twitterHandle", i.TwitterHandle, 100),
     ];
 
-    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
     [GeneratedRegex(@"^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$")]
     private static partial Regex DomainFormat();
-
-    [GeneratedRegex(@"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")]
-    private static partial Regex EmailFormat();
 
     [GeneratedRegex("^[A-Z]{3}$")]
     private static partial Regex CurrencyFormat();

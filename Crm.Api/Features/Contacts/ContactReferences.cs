@@ -11,13 +11,13 @@ namespace Crm.Api.Features.Contacts;
 internal static class ContactReferences
 {
     public static async Task CheckAsync(
-        ContactServices services, IReadOnlyList<(ContactInput Input, string Prefix, Guid Id)> items, Dictionary<string, string[]> errors,
+        ResourceServices services, IReadOnlyList<(ContactInput Input, string Prefix, Guid Id)> items, Dictionary<string, string[]> errors,
         CancellationToken cancellationToken)
     {
         await ResourceRequests.CheckOwnersAsync(
             services.Db, services.Caller, [.. items.Select(i => (i.Input.OwnerId, i.Prefix))], errors, cancellationToken);
         var companyIds = items.Select(i => i.Input.CompanyId).OfType<Guid>().Distinct().ToList();
-        var companies = companyIds.Count == 0 ? [] : await services.VisibleCompanies
+        var companies = companyIds.Count == 0 ? [] : await services.Visible(services.Db.Companies)
             .Where(c => companyIds.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken);
         foreach (var (input, prefix, _) in items)
         {

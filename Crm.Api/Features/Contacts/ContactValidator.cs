@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using static Crm.Api.Infrastructure.Resources.InputRules;
 
 namespace Crm.Api.Features.Contacts;
 
@@ -7,7 +7,7 @@ namespace Crm.Api.Features.Contacts;
 /// (trimmed, blanks to null), so the database never refuses what passed here. Errors are keyed by the camelCase field,
 /// after <c>prefix</c> ("items[3].") in a batch.
 /// </summary>
-internal static partial class ContactValidator
+internal static class ContactValidator
 {
     public static ContactInput Validate(ContactInput input, Dictionary<string, string[]> errors, string prefix = "")
     {
@@ -55,13 +55,7 @@ internal static partial class ContactValidator
         {
             Fail("leadScore", "Lead score must be from 0 to 100.");
         }
-        foreach (var (field, value, max) in Lengths(normalized))
-        {
-            if (value?.Length > max)
-            {
-                Fail(field, $"At most {max} characters.");
-            }
-        }
+        CheckLengths(Lengths(normalized), Fail);
         return normalized;
     }
 
@@ -73,9 +67,4 @@ internal static partial class ContactValidator
         ("city", i.City, 100), ("state", i.State, 100), ("postalCode", i.PostalCode, 50), ("country", i.Country, 100),
         ("timezone", i.Timezone, 64), ("language", i.Language, 10),
     ];
-
-    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    [GeneratedRegex(@"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")]
-    private static partial Regex EmailFormat();
 }

@@ -1,0 +1,84 @@
+using Crm.Api.Infrastructure.Listing;
+using Crm.Domain;
+using Crm.Domain.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Api.Infrastructure.Resources;
+
+/// <summary>Validates and normalizes an input; errors go to prefix + field (prefix "items[3]." in a batch).</summary>
+public delegate TInput InputValidator<TInput>(TInput input, Dictionary<string, string[]> errors, string prefix);
+
+/// <summary>Checks the ids the inputs name (owner, parent, company, …), in one query each for a whole batch.</summary>
+public delegate Task ReferenceCheck<TInput>(
+    ResourceServices services, IReadOnlyList<(TInput Input, string Prefix, Guid Id)> items, Dictionary<string, string[]> errors,
+    CancellationToken cancellationToken);
+
+/// <summary>
+/// A field two items of one batch may not share (the database would reject the second anyway, but without naming
+/// the item): answered as "Another item of this batch has the {Field} {value}." on every later item.
+/// </summary>
+public sealed record BatchUniqueField<TInput>(string Field, Func<TInput, string?> Value, StringComparer Comparer);
+
+/// <summary>
+/// What one business resource (companies, contacts, …) is made of. <see cref="ResourceEndpoints{TEntity, TInput, TResponse}"/>
+/// builds the same endpoints from every definition, so a new resource only describes itself.
+/// </summary>
+public sealed class ResourceDefinition<TEntity, TInput, TResponse>
+    where TEntity : class, IBusinessRecord
+    where TInput : class, new()
+    where TResponse : notnull
+{
+    /// <summary>"company": the audit rows' entity type, and the noun of problems ("There is no such company.").</summary>
+    public required string EntityType { get; init; }
+
+    /// <summary>"companies": the route (/api/v1/companies) and the summaries.</summary>
+    public required string Plural { get; init; }
+
+    /// <summary>"Company": the OpenAPI operation names (GetCompany).</summary>
+    public required string OperationSingular { get; init; }
+
+    /// <summary>"Companies": the OpenAPI tag and list names (ListCompanies).</summary>
+    public required string OperationPlural { get; init; }
+
+    /// <summary>The descriptions that name the resource's own fields.</summary>
+    public required string ListDescription { get; init; }
+
+    public required string BatchDescription { get; init; }
+
+    public required string RestoreDescription { get; init; }
+
+    public required Func<CrmDbContext, DbSet<TEntity>> Set { get; init; }
+
+    /// <summary>A new, empty entity with the given id.</summary>
+    public required Func<Guid, TEntity> New { get; init; }
+
+    public required ListingSchema<TEntity> Listing { get; init; }
+
+    public required Func<TEntity, TInput> ToInput { get; init; }
+
+    public required Func<TEntity, TResponse> ToResponse { get; init; }
+
+    /// <summary>Copies a validated input onto the entity.</summary>
+    public required Action<TInput, TEntity> Apply { get; init; }
+
+    /// <summary>The input with the caller as owner when it names none (a record is its creator's unless said otherwise).</summary>
+    public required Func<TInput, Guid, TInput> OwnedByDefault { get; init; }
+
+    public required InputValidator<TInput> Validate { get; init; }
+
+    public required ReferenceCheck<TInput> CheckReferences { get; init; }
+
+    /// <summary>The unique indexes of the table, and the 409 each answers.</summary>
+    public required IReadOnlyList<UniqueConflict> Conflicts { get; init; }
+
+    public BatchUniqueField<TInput>? BatchUnique { get; init; }
+
+    /// <summary>The batch DTOs, for OpenAPI, and the making of the response.</summary>
+    public required Type BatchRequestType { get; init; }
+
+    public required Type BatchResponseType { get; init; }
+
+    public required Func<List<TResponse>, object> ToBatchResponse { get; init; }
+
+    public string Route => $"/api/v1/{Plural}";
+}

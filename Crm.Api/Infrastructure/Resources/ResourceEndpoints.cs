@@ -1,0 +1,141 @@
+using Crm.Api.Infrastructure.Access;
+using Crm.Api.Infrastructure.Concurrency;
+using Crm.Api.Infrastructure.Listing;
+using Crm.Api.Infrastructure.Patching;
+using Crm.Domain.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Api.Infrastructure.Resources;
+
+/// <summary>
+/// The handlers <see cref="ResourceMapping.MapResource"/> maps for one resource: reads and changes here, creates in
+/// ResourceEndpoints.Create.cs. Another workspace's records, and those outside the caller's record scope, answer 404
+/// like missing ones.
+/// </summary>
+internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(ResourceDefinition<TEntity, TInput, TResponse> resource)
+    where TEntity : class, IBusinessRecord
+    where TInput : class, new()
+    where TResponse : notnull
+{
+    public Task<Results<Ok<ListPage<TResponse>>, ValidationProblem>> ListAsync(
+        ListQuery query, [AsParameters] ResourceServices services, CancellationToken cancellationToken) =>
+        Visible(services).AsNoTracking().ToListResultAsync(resource.Listing, query, resource.ToResponse, cancellationToken);
+
+    public async Task<Results<Ok<TResponse>, ProblemHttpResult>> GetAsync(
+        Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
+    {
+        var record = await Visible(services).AsNoTracking().FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
+        if (record is null)
+        {
+            return NotFound();
+        }
+        services.HttpContext.Response.SetETag(record.Version);
+        return TypedResults.Ok(resource.ToResponse(record));
+    }
+
+    public async Task<IResult> PatchAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
+    {
+        if (!services.Caller.CanWrite)
+        {
+            return CallerAccess.ReadOnly();
+        }
+        var request = services.HttpContext.Request;
+        var record = await Visible(services).FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
+        if (record is null)
+        {
+            return NotFound();
+        }
+        if (ETags.PreconditionProblem(request, record.Version) is { } precondition)
+        {
+            return precondition;
+        }
+
+        var before = resource.ToInput(record);
+        var patched = await MergePatchRequest.ReadAsync(request, before, cancellationToken);
+        if (patched.Problem is { } problem)
+        {
+            return problem;
+        }
+        var errors = new Dictionary<string, string[]>();
+        var input = resource.Validate(patched.Value!, errors, "");
+        await resource.CheckReferences(services, [(input, "", id)], errors, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        resource.Apply(input, record);
+        var audit = services.Audit;
+        if (audit.Updated(resource.EntityType, id, audit.Snapshot(before), audit.Snapshot(resource.ToInput(record))))
+        {
+            record.StampUpdate(services.Caller.UserId, services.Clock.GetUtcNow());
+            if (ETags.TryParseVersion(request, out var expected))
+            {
+                services.Db.Entry(record).ExpectVersion(expected);
+            }
+            if (await SaveAsync(services, cancellationToken) is { } failed)
+            {
+                return failed.Result;
+            }
+        }
+        services.HttpContext.Response.SetETag(record.Version);
+        return TypedResults.Ok(resource.ToResponse(record));
+    }
+
+    public async Task<IResult> DeleteAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
+    {
+        if (!services.Caller.CanWrite)
+        {
+            return CallerAccess.ReadOnly();
+        }
+        var record = await Visible(services).FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
+        if (record is null)
+        {
+            return NotFound();
+        }
+        if (ETags.PreconditionProblem(services.HttpContext.Request, record.Version) is { } precondition)
+        {
+            return precondition;
+        }
+        var now = services.Clock.GetUtcNow();
+        record.DeletedAt = now;
+        record.StampUpdate(services.Caller.UserId, now);
+        services.Audit.Deleted(resource.EntityType, id, now);
+        if (await SaveAsync(services, cancellationToken) is { } failed)
+        {
+            return failed.Result;
+        }
+        return TypedResults.NoContent();
+    }
+
+    public async Task<IResult> RestoreAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
+    {
+        if (!services.Caller.CanWrite)
+        {
+            return CallerAccess.ReadOnly();
+        }
+        var record = await services.Deleted(resource.Set(services.Db)).FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
+        if (record is null)
+        {
+            return NotFound();
+        }
+        services.Audit.Restored(resource.EntityType, id, record.DeletedAt!.Value);
+        record.DeletedAt = null;
+        record.StampUpdate(services.Caller.UserId, services.Clock.GetUtcNow());
+        if (await SaveAsync(services, cancellationToken) is { } failed)
+        {
+            return failed.Result;
+        }
+        services.HttpContext.Response.SetETag(record.Version);
+        return TypedResults.Ok(resource.ToResponse(record));
+    }
+
+    private IQueryable<TEntity> Visible(ResourceServices services) => services.Visible(resource.Set(services.Db));
+
+    /// <summary>Saves the request's changes (the record, its audit rows, the idempotency key) in one transaction.</summary>
+    private Task<SaveFailure?> SaveAsync(ResourceServices services, CancellationToken cancellationToken, Action? beforeCommit = null) =>
+        ResourceRequests.SaveAsync(services.Db, resource.Conflicts, cancellationToken, beforeCommit);
+
+    private ProblemHttpResult NotFound() => ResourceRequests.NotFound(resource.EntityType);
+}

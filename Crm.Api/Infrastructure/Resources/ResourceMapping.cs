@@ -1,0 +1,96 @@
+using Crm.Api.Infrastructure.Patching;
+using Crm.Domain.Tenancy;
+
+namespace Crm.Api.Infrastructure.Resources;
+
+/// <summary>
+/// The endpoints of one business resource (docs/api.md, "Companies"): list, get, create, batch create, patch,
+/// delete and restore, under /api/v1/{plural}. Every resource answers the same statuses, headers and problems;
+/// only its <see cref="ResourceDefinition{TEntity, TInput, TResponse}"/> differs.
+/// </summary>
+public static class ResourceMapping
+{
+    public static RouteGroupBuilder MapResource<TEntity, TInput, TResponse>(
+        this IEndpointRouteBuilder routes, ResourceDefinition<TEntity, TInput, TResponse> resource)
+        where TEntity : class, IBusinessRecord
+        where TInput : class, new()
+        where TResponse : notnull
+    {
+        var handlers = new ResourceEndpoints<TEntity, TInput, TResponse>(resource);
+        var (singular, plural) = (resource.EntityType, resource.Plural);
+        var group = routes.MapGroup(resource.Route).WithTags(resource.OperationPlural).RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        group.MapGet("/", handlers.ListAsync)
+            .WithName($"List{resource.OperationPlural}")
+            .WithSummary($"List {plural}")
+            .WithDescription(resource.ListDescription)
+            .ProducesValidationProblem();
+
+        group.MapGet("/{id:guid}", handlers.GetAsync)
+            .WithName($"Get{resource.OperationSingular}")
+            .WithSummary($"Get a {singular}")
+            .WithDescription("Answers its ETag, for If-Match on PATCH and DELETE.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/", handlers.CreateAsync)
+            .WithName($"Create{resource.OperationSingular}")
+            .WithSummary($"Create a {singular}")
+            .WithDescription("Owned by the caller unless ownerId says otherwise. Idempotency-Key replays the first response.")
+            .Accepts<TInput>("application/json")
+            .Produces<TResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        group.MapPost("/batch", handlers.CreateBatchAsync)
+            .WithName($"Create{resource.OperationPlural}")
+            .WithSummary($"Create up to {ResourceRequests.MaxBatchSize} {plural} at once")
+            .WithDescription(resource.BatchDescription)
+            .Accepts(resource.BatchRequestType, "application/json")
+            .Produces(StatusCodes.Status200OK, resource.BatchResponseType)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        group.MapPatch("/{id:guid}", handlers.PatchAsync)
+            .WithName($"Patch{resource.OperationSingular}")
+            .WithSummary($"Change a {singular} (JSON merge patch)")
+            .WithDescription("Requires If-Match with the ETag read; answers the new ETag.")
+            .Accepts<TInput>(MergePatchRequest.MediaType, "application/json")
+            .Produces<TResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+
+        group.MapDelete("/{id:guid}", handlers.DeleteAsync)
+            .WithName($"Delete{resource.OperationSingular}")
+            .WithSummary($"Delete a {singular} (soft)")
+            .WithDescription($"Requires If-Match. The {singular} leaves lists and reads until restored.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+
+        group.MapPost("/{id:guid}/restore", handlers.RestoreAsync)
+            .WithName($"Restore{resource.OperationSingular}")
+            .WithSummary($"Restore a deleted {singular}")
+            .WithDescription(resource.RestoreDescription)
+            .Produces<TResponse>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        return group;
+    }
+}
