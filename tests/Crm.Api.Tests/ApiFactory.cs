@@ -21,6 +21,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Production");
         builder.UseSetting("ConnectionStrings:crmdb", Database.ConnectionString);
         builder.UseSetting("ConnectionStrings:redis", TestServers.RedisConnectionString);
+        // Membership changes made by raw SQL take effect on the next request.
+        builder.UseSetting("Auth:MembershipCacheDuration", "00:00:00");
     }
 
     async Task IAsyncLifetime.DisposeAsync()

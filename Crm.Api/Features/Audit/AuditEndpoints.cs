@@ -27,6 +27,7 @@ public static class AuditEndpoints
     {
         routes.MapGet("/api/v1/audit", ListAsync)
             .RequireAuthorization()
+            .RequireCurrentMembership()
             .WithTags("Audit")
             .WithName("ListAuditLogs")
             .WithSummary("The audit trail, newest first")

@@ -1,3 +1,4 @@
+using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.DataProtection;
 using Crm.Api.Infrastructure.Tenancy;
 using Crm.Domain;
@@ -15,7 +16,8 @@ public static class AuthExtensions
     /// <summary>
     /// Identity (users, password hashing, lockout, security stamps), data-protected bearer tokens (access
     /// <c>Auth:AccessTokenLifetime</c>, default 15 minutes; refresh <c>Auth:RefreshTokenLifetime</c>, default 14 days),
-    /// the Data Protection key ring in PostgreSQL, and the per-request tenant session. Call after AddCrmDbContext.
+    /// the Data Protection key ring in PostgreSQL, the per-request tenant session and membership check
+    /// (<c>Auth:MembershipCacheDuration</c>, default 30 seconds). Call after AddCrmDbContext.
     /// </summary>
     public static IHostApplicationBuilder AddCrmAuth(this IHostApplicationBuilder builder)
     {
@@ -24,6 +26,8 @@ public static class AuthExtensions
         builder.Services.AddScoped<TenantSessionAccessor>();
         builder.Services.AddScoped<TokenIssuer>();
         builder.Services.AddScoped<SecurityEvents>();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<CurrentMembership>();
 
         builder.Services.AddAuthentication(Scheme).AddBearerToken(Scheme);
         builder.Services.AddOptions<BearerTokenOptions>(Scheme).Configure<IConfiguration>((options, configuration) =>

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
 using Crm.Api.Features.Auth;
 using Crm.Domain;
 using Crm.Domain.Tenancy;
@@ -7,18 +6,22 @@ using Crm.Domain.Tenancy;
 namespace Crm.Api.Infrastructure.Access;
 
 /// <summary>
-/// What the caller may do with business records, from their token's claims (<see cref="CrmClaims"/>): the role decides
-/// whether they may write (a viewer may not), the record scope which rows they see (all, their teams' or their own).
-/// An unknown role or scope in a token gives the least: viewer, own.
+/// What the caller may do with business records: the user from their token (<see cref="CrmClaims"/>), the role and
+/// record scope from their current membership, checked per request (<see cref="CurrentMembership"/>), never from the
+/// token's claims. The role decides whether they may write (a viewer may not), the record scope which rows they see
+/// (all, their teams' or their own). Without a checked membership the caller gets the least: viewer, own.
 /// </summary>
 public sealed record CallerAccess(Guid UserId, MemberRole Role, RecordScope Scope)
 {
     public bool CanWrite => Role != MemberRole.Viewer;
 
-    public static CallerAccess From(ClaimsPrincipal user) => new(
-        Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var userId) ? userId : Guid.Empty,
-        Parse(user.FindFirstValue(CrmClaims.Role), MemberRole.Viewer),
-        Parse(user.FindFirstValue(CrmClaims.Scope), RecordScope.Own));
+    public static CallerAccess From(ClaimsPrincipal user)
+    {
+        var userId = Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : Guid.Empty;
+        return user is CurrentMemberPrincipal { Member: var member }
+            ? new(userId, member.Role, member.Scope)
+            : new(userId, MemberRole.Viewer, RecordScope.Own);
+    }
 
     /// <summary>The 403 a viewer gets for a write.</summary>
     public static IResult ReadOnly() => TypedResults.Problem(
@@ -48,8 +51,4 @@ public sealed record CallerAccess(Guid UserId, MemberRole Role, RecordScope Scop
                 return source.Where(e => e.OwnerId == me);
         }
     }
-
-    private static TEnum Parse<TEnum>(string? text, TEnum fallback)
-        where TEnum : struct, Enum =>
-        Enum.GetValues<TEnum>().FirstOrDefault(v => JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()) == text, fallback);
 }

@@ -1,3 +1,4 @@
+using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Patching;
 using Crm.Domain.Tenancy;
 
@@ -19,6 +20,7 @@ public static class ResourceMapping
         var handlers = new ResourceEndpoints<TEntity, TInput, TResponse>(resource);
         var (singular, plural) = (resource.EntityType, resource.Plural);
         var group = routes.MapGroup(resource.Route).WithTags(resource.OperationPlural).RequireAuthorization()
+            .RequireCurrentMembership()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
         group.MapGet("/", handlers.ListAsync)
