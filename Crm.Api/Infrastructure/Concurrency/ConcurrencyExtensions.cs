@@ -13,8 +13,4 @@ public static class ConcurrencyExtensions
     /// </summary>
     public static void ExpectVersion(this EntityEntry entry, uint expectedVersion, string versionProperty = "Version") =>
         entry.Property(versionProperty).OriginalValue = expectedVersion;
-
-    /// <summary>The row version EF read (after SaveChanges, the new one), for the ETag of the response.</summary>
-    public static uint VersionOf(this EntityEntry entry, string versionProperty = "Version") =>
-        (uint)entry.Property(versionProperty).CurrentValue!;
 }
