@@ -106,10 +106,14 @@ public static class TelemetryExtensions
 
     private sealed class TelemetryStartup(IServiceProvider services) : IHostedLifecycleService
     {
+        // Kept from start: when a host is torn down, its service provider may already be disposed by StoppedAsync.
+        private TracerProvider? _tracerProvider;
+        private MeterProvider? _meterProvider;
+
         public Task StartingAsync(CancellationToken cancellationToken)
         {
-            services.GetRequiredService<TracerProvider>();
-            services.GetRequiredService<MeterProvider>();
+            _tracerProvider = services.GetRequiredService<TracerProvider>();
+            _meterProvider = services.GetRequiredService<MeterProvider>();
             return Task.CompletedTask;
         }
 
@@ -124,8 +128,8 @@ public static class TelemetryExtensions
         /// <summary>Last of all, so the other services' shutdown is still exported.</summary>
         public Task StoppedAsync(CancellationToken cancellationToken)
         {
-            services.GetRequiredService<TracerProvider>().ForceFlush(5_000);
-            services.GetRequiredService<MeterProvider>().ForceFlush(5_000);
+            _tracerProvider?.ForceFlush(5_000);
+            _meterProvider?.ForceFlush(5_000);
             return Task.CompletedTask;
         }
     }

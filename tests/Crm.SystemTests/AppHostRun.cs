@@ -72,6 +72,8 @@ internal sealed class AppHostRun : IAsyncDisposable
         {
             if (process.HasExited)
             {
+                // Its last lines may still be in flight to the output handlers; this overload waits for them.
+                process.WaitForExit();
                 throw new InvalidOperationException($"The AppHost exited with code {process.ExitCode} before it was ready:\n{run.Output}");
             }
             if (deadline.Elapsed > StartTimeout)
