@@ -20,7 +20,15 @@ if (builder.ExecutionContext.IsRunMode)
     elasticsearch.WithDataVolume();
 }
 
-var crmdb = postgres.AddDatabase("crmdb");
+// Two connections to one database: crmdb-owner (the superuser, which owns the schema) is for migrations only;
+// crmdb is the login the services use for everything else. It owns nothing, so PostgreSQL's row-level security holds
+// for it (DESIGN.md section 6); the services create it at their first start (Crm.Domain's ServiceLogin).
+var crmdbOwner = postgres.AddDatabase("crmdb-owner", databaseName: "crmdb");
+// Letters and digits only, so it needs no quoting inside the connection string.
+var servicePassword = builder.AddParameter("crmdb-service-password",
+    new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+var crmdb = builder.AddConnectionString("crmdb", ReferenceExpression.Create(
+    $"Host={postgres.Resource.PrimaryEndpoint.Property(EndpointProperty.Host)};Port={postgres.Resource.PrimaryEndpoint.Property(EndpointProperty.Port)};Username=crm_service;Password={servicePassword};Database=crmdb"));
 var redis = builder.AddRedis("redis");
 
 // A remote OpenAI-compatible endpoint is optional: without it the worker uses its local models.
@@ -30,20 +38,20 @@ var ai = string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("ai
 
 var search = builder.AddProject<Projects.Crm_Search>("search")
     .WithHttpHealthCheck("/health")
-    .WithReference(crmdb).WaitFor(crmdb)
+    .WithReference(crmdb).WithReference(crmdbOwner).WaitFor(crmdbOwner)
     .WithReference(redis).WaitFor(redis)
     .WithReference(elasticsearch).WaitFor(elasticsearch);
 
 // The API calls search but does not wait for it: search results degrade while it starts, the API does not.
 var api = builder.AddProject<Projects.Crm_Api>("api")
     .WithHttpHealthCheck("/health")
-    .WithReference(crmdb).WaitFor(crmdb)
+    .WithReference(crmdb).WithReference(crmdbOwner).WaitFor(crmdbOwner)
     .WithReference(redis).WaitFor(redis)
     .WithReference(search);
 
 var aiWorker = builder.AddProject<Projects.Crm_AiWorker>("aiworker")
     .WithHttpHealthCheck("/health")
-    .WithReference(crmdb).WaitFor(crmdb)
+    .WithReference(crmdb).WithReference(crmdbOwner).WaitFor(crmdbOwner)
     .WithReference(redis).WaitFor(redis);
 
 if (ai is not null)

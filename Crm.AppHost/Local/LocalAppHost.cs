@@ -79,16 +79,16 @@ internal sealed class LocalAppHost(LocalOptions options)
         }
 
         var secrets = LocalSecrets.LoadOrCreate(dataDirectory);
-        var postgres = new PostgresServer(dataDirectory, ports.Postgres, secrets.PostgresPassword, _log);
+        var postgres = new PostgresServer(dataDirectory, ports.Postgres, secrets.PostgresPassword, secrets.PostgresServicePassword!, _log);
         var redis = new RedisServer(dataDirectory, ports.Redis, secrets.RedisPassword, _log);
 
         // Both servers start in parallel; each is tracked as soon as it runs, so a failure in either stops both.
         await Task.WhenAll(postgres.StartAsync(Track, cancellationToken), redis.StartAsync(Track, cancellationToken));
 
-        var databaseConnection = postgres.ConnectionString(PostgresServer.DatabaseName);
+        var connections = new DataConnections(postgres.ServiceConnectionString, postgres.ConnectionString(PostgresServer.DatabaseName), redis.ConnectionString);
         foreach (var service in services)
         {
-            Track(StartService(service, service.Environment(ports, databaseConnection, redis.ConnectionString, Environment.GetEnvironmentVariable)));
+            Track(StartService(service, service.Environment(ports, connections, Environment.GetEnvironmentVariable)));
         }
 
         var states = await Task.WhenAll(services.Select(s => WaitUntilHealthyAsync(s, ports, cancellationToken)));
@@ -188,7 +188,8 @@ internal sealed class LocalAppHost(LocalOptions options)
     {
         var lines = new List<string>
         {
-            $"CRM_POSTGRES='{postgres.ConnectionString(PostgresServer.DatabaseName)}'",
+            $"CRM_POSTGRES='{postgres.ServiceConnectionString}'",
+            $"CRM_POSTGRES_OWNER='{postgres.ConnectionString(PostgresServer.DatabaseName)}'",
             $"CRM_POSTGRES_ADMIN='{postgres.ConnectionString("postgres")}'",
             $"CRM_REDIS='{redis.ConnectionString}'",
         };

@@ -4,21 +4,27 @@ using System.Text.Json;
 namespace Crm.AppHost.Local;
 
 /// <summary>
-/// Passwords for the local PostgreSQL and Redis, generated on the first run and kept in .crm/secrets.json (readable
-/// by the owner only) so later runs reuse the data.
+/// Passwords for the local PostgreSQL (its superuser and the services' login) and Redis, generated on the first run
+/// and kept in .crm/secrets.json (readable by the owner only) so later runs reuse the data.
 /// </summary>
-internal sealed record LocalSecrets(string PostgresPassword, string RedisPassword)
+internal sealed record LocalSecrets(string PostgresPassword, string RedisPassword, string? PostgresServicePassword)
 {
     public static LocalSecrets LoadOrCreate(string dataDirectory)
     {
         var path = Path.Combine(dataDirectory, "secrets.json");
-        if (File.Exists(path))
+        var stored = File.Exists(path)
+            ? JsonSerializer.Deserialize<LocalSecrets>(File.ReadAllText(path))
+              ?? throw new LocalAppHostException($"{path} is empty; delete it together with {dataDirectory}/postgres to start over.")
+            : null;
+        if (stored is { PostgresServicePassword: not null })
         {
-            return JsonSerializer.Deserialize<LocalSecrets>(File.ReadAllText(path))
-                ?? throw new LocalAppHostException($"{path} is empty; delete it together with {dataDirectory}/postgres to start over.");
+            return stored;
         }
 
-        var secrets = new LocalSecrets(NewPassword(), NewPassword());
+        // A data directory from before the service login existed gets its password now, and keeps the other two.
+        var secrets = stored is null
+            ? new LocalSecrets(NewPassword(), NewPassword(), NewPassword())
+            : stored with { PostgresServicePassword = NewPassword() };
         Directory.CreateDirectory(dataDirectory);
         WriteOwnerOnly(path, JsonSerializer.Serialize(secrets));
         return secrets;

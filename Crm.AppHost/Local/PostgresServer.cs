@@ -9,9 +9,15 @@ namespace Crm.AppHost.Local;
 /// listening on 127.0.0.1 only, on a port away from a system server's 5432, with the database <c>crmdb</c>.
 /// PostgreSQL refuses to run as root, so when the AppHost is root the server runs as the <c>postgres</c> user.
 /// </summary>
-internal sealed class PostgresServer(string dataRoot, int port, string password, LogSink log)
+internal sealed class PostgresServer(string dataRoot, int port, string password, string servicePassword, LogSink log)
 {
     public const string DatabaseName = "crmdb";
+
+    /// <summary>
+    /// The login the services use outside migrations; it owns nothing, so row-level security holds for it. The services
+    /// create it at their first start (Crm.Domain's ServiceLogin), as the owner (the superuser postgres here).
+    /// </summary>
+    public const string ServiceUser = "crm_service";
 
     /// <summary>The major version scripts/setup.sh builds pgvector for; a new data directory uses it.</summary>
     private const string PreferredMajorVersion = "15";
@@ -20,12 +26,18 @@ internal sealed class PostgresServer(string dataRoot, int port, string password,
 
     private readonly string _dataDirectory = Path.Combine(dataRoot, "postgres");
 
-    public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
+    /// <summary>The superuser's connection string: the AppHost's own, and the services' for migrations (crmdb-owner).</summary>
+    public string ConnectionString(string database) => ConnectionString(database, "postgres", password);
+
+    /// <summary>The service login's connection string to crmdb (the services' crmdb).</summary>
+    public string ServiceConnectionString => ConnectionString(DatabaseName, ServiceUser, servicePassword);
+
+    private string ConnectionString(string database, string user, string userPassword) => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",
         Port = port,
-        Username = "postgres",
-        Password = password,
+        Username = user,
+        Password = userPassword,
         Database = database,
     }.ConnectionString;
 

@@ -15,7 +15,7 @@ internal sealed record ServiceDefinition(string Name, string Project, bool UsesD
     ];
 
     /// <summary>The environment Aspire would give this service, for local processes.</summary>
-    public Dictionary<string, string> Environment(PortPlan ports, string databaseConnection, string redisConnection, Func<string, string?> hostVariable)
+    public Dictionary<string, string> Environment(PortPlan ports, DataConnections connections, Func<string, string?> hostVariable)
     {
         var variables = new Dictionary<string, string>
         {
@@ -26,8 +26,9 @@ internal sealed record ServiceDefinition(string Name, string Project, bool UsesD
         };
         if (UsesData)
         {
-            variables["ConnectionStrings__crmdb"] = databaseConnection;
-            variables["ConnectionStrings__redis"] = redisConnection;
+            variables["ConnectionStrings__crmdb"] = connections.Database;
+            variables["ConnectionStrings__crmdb-owner"] = connections.DatabaseOwner;
+            variables["ConnectionStrings__redis"] = connections.Redis;
         }
         foreach (var service in Calls)
         {
@@ -54,3 +55,8 @@ internal sealed record ServiceDefinition(string Name, string Project, bool UsesD
 
     public static string Url(int port) => $"http://localhost:{port}";
 }
+
+/// <summary>
+/// What a data service connects to: crmdb as the service login, crmdb as the schema owner (for migrations only), and Redis.
+/// </summary>
+internal sealed record DataConnections(string Database, string DatabaseOwner, string Redis);

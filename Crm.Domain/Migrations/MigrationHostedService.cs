@@ -33,7 +33,7 @@ namespace Crm.Domain.Migrations;
 /// </para>
 /// </remarks>
 internal sealed class MigrationHostedService(
-    Func<MigrationRunner> createRunner,
+    Func<CancellationToken, Task> setUpDatabase,
     TimeSpan retryFor,
     IHostApplicationLifetime lifetime,
     ILogger<MigrationHostedService> logger) : IHostedService
@@ -51,14 +51,13 @@ internal sealed class MigrationHostedService(
     {
         var waited = Stopwatch.StartNew();
         var delay = TimeSpan.FromSeconds(1);
-        MigrationRunner? runner = null;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                // Created here rather than by the DI factory, so that invalid embedded files fail as cleanly as the rest.
-                runner ??= createRunner();
-                await runner.RunAsync(cancellationToken);
+                // The runner is created in here rather than by the DI factory, so that invalid embedded files fail as
+                // cleanly as the rest.
+                await setUpDatabase(cancellationToken);
                 return;
             }
             catch (NpgsqlException ex) when (ex.IsTransient && !cancellationToken.IsCancellationRequested)

@@ -19,7 +19,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
-        builder.UseSetting("ConnectionStrings:crmdb", Database.ConnectionString);
+        builder.UseSetting("ConnectionStrings:crmdb", TestServers.ServiceConnectionString(Database.Name));
+        builder.UseSetting("ConnectionStrings:crmdb-owner", Database.ConnectionString);
         builder.UseSetting("ConnectionStrings:redis", TestServers.RedisConnectionString);
         // Membership changes made by raw SQL take effect on the next request.
         builder.UseSetting("Auth:MembershipCacheDuration", "00:00:00");

@@ -25,7 +25,7 @@ internal sealed class AppHostRun : IAsyncDisposable
 
     public string DataDirectory { get; }
 
-    /// <summary>The --env-file's NAME=value pairs: CRM_API_URL, CRM_WEB_URL, ..., CRM_POSTGRES, CRM_REDIS.</summary>
+    /// <summary>The --env-file's NAME=value pairs: CRM_API_URL, CRM_WEB_URL, ..., CRM_POSTGRES (the service login), CRM_POSTGRES_OWNER, CRM_REDIS.</summary>
     public IReadOnlyDictionary<string, string> Addresses { get; private set; }
 
     public string Output

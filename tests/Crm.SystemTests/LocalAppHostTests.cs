@@ -67,14 +67,14 @@ public sealed class LocalAppHostTests
         await using (var first = await AppHostRun.StartAsync(data.Path))
         {
             Assert.Contains("initialising a PostgreSQL data directory", first.Output);
-            await ExecuteAsync(first.Addresses["CRM_POSTGRES"], "CREATE TABLE survives_restart (id int); INSERT INTO survives_restart VALUES (42)");
+            await ExecuteAsync(first.Addresses["CRM_POSTGRES_OWNER"], "CREATE TABLE survives_restart (id int); INSERT INTO survives_restart VALUES (42)");
             Assert.Equal(0, await first.StopAsync(StopSignal.CtrlC));
         }
         Assert.Empty(LeftoverProcesses.Find(data.Path));
 
         await using var second = await AppHostRun.StartAsync(data.Path);
         Assert.DoesNotContain("initialising a PostgreSQL data directory", second.Output);
-        await using (var dataSource = NpgsqlDataSource.Create(second.Addresses["CRM_POSTGRES"]))
+        await using (var dataSource = NpgsqlDataSource.Create(second.Addresses["CRM_POSTGRES_OWNER"]))
         {
             Assert.Equal(42, await dataSource.CreateCommand("SELECT id FROM survives_restart").ExecuteScalarAsync());
             Assert.Equal(1L, await dataSource.CreateCommand("SELECT count(*) FROM schema_migrations WHERE version = '0001'").ExecuteScalarAsync());

@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace Crm.Testing;
 
 /// <summary>The PostgreSQL and Redis servers scripts/test.sh starts for the tests.</summary>
@@ -8,6 +10,16 @@ public static class TestServers
 
     /// <summary>A superuser connection string to the test PostgreSQL server.</summary>
     public static string PostgresConnectionString => Required(PostgresVariable, "Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres");
+
+    /// <summary>The login the services use (ConnectionStrings:crmdb), never the owner: row-level security holds for it.</summary>
+    public const string ServiceUser = "crm_service";
+
+    /// <summary>
+    /// The service login's connection string to <paramref name="database"/>. It has the superuser's password on the
+    /// throwaway test server; the service creates the login at its first start (Crm.Domain's ServiceLogin).
+    /// </summary>
+    public static string ServiceConnectionString(string database) =>
+        new NpgsqlConnectionStringBuilder(PostgresConnectionString) { Username = ServiceUser, Database = database }.ConnectionString;
 
     /// <summary>A StackExchange.Redis connection string to the test Redis server.</summary>
     public static string RedisConnectionString => Required(RedisVariable, "127.0.0.1:6379,password=...");

@@ -78,7 +78,7 @@ public class MigrationStartupTests
         var log = new LogRecorder();
         var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
         var service = new MigrationHostedService(
-            () => Runner(unreachable, MigrationScript.LoadEmbedded()), TimeSpan.FromSeconds(3), lifetime, log.CreateLogger<MigrationHostedService>());
+            cancellationToken => Runner(unreachable, MigrationScript.LoadEmbedded()).RunAsync(cancellationToken), TimeSpan.FromSeconds(3), lifetime, log.CreateLogger<MigrationHostedService>());
         var exitCode = Environment.ExitCode;
         try
         {
@@ -104,7 +104,8 @@ public class MigrationStartupTests
         var log = new LogRecorder();
         var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
         var service = new MigrationHostedService(
-            () => Runner(database.DataSource, [MigrationScript.Parse("0001_create_a.sql", "CREATE TABLE a (id bigint);")]),
+            cancellationToken => Runner(database.DataSource, [MigrationScript.Parse("0001_create_a.sql", "CREATE TABLE a (id bigint);")])
+                .RunAsync(cancellationToken),
             MigrationHostedService.DefaultRetryFor,
             lifetime,
             log.CreateLogger<MigrationHostedService>());
@@ -132,7 +133,8 @@ public class MigrationStartupTests
         var log = new LogRecorder();
         var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
         var service = new MigrationHostedService(
-            () => Runner(notContacted, [MigrationScript.Parse("0002_contacts.sql", ""), MigrationScript.Parse("0002_deals.sql", "")]),
+            cancellationToken => Runner(notContacted, [MigrationScript.Parse("0002_contacts.sql", ""), MigrationScript.Parse("0002_deals.sql", "")])
+                .RunAsync(cancellationToken),
             MigrationHostedService.DefaultRetryFor,
             lifetime,
             log.CreateLogger<MigrationHostedService>());
@@ -169,6 +171,8 @@ public class MigrationStartupTests
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "crm-test" });
         builder.Logging.ClearProviders().AddProvider(log);
+        builder.Configuration["ConnectionStrings:crmdb-owner"] = database.ConnectionString;
+        builder.Configuration["ConnectionStrings:crmdb"] = TestServers.ServiceConnectionString(database.Name);
         builder.Services.AddSingleton(database.DataSource);
         configure?.Invoke(builder.Services);
         builder.AddCrmMigrations();
