@@ -2,6 +2,7 @@ using Crm.Api.Features.Auth;
 using Crm.Api.Features;
 using Crm.Api.Features.ServiceInfo;
 using Crm.Api.Infrastructure.OpenApi;
+using Crm.Api.Infrastructure.RateLimiting;
 using Crm.Api.Infrastructure.Tenancy;
 using Crm.Domain;
 using Crm.Domain.Migrations;
@@ -14,12 +15,14 @@ builder.AddCrmDbContext<CrmDbContext>(onRent: TenantSessionAccessor.ApplyTo);
 builder.AddCrmAuth();
 builder.AddCrmMigrations();
 builder.AddCrmRedis();
+builder.AddCrmRateLimiting();
 builder.AddCrmOpenApi();
 
 var app = builder.Build();
 
 app.UseProblemDetailsErrors();
 app.UseCrmAuth();
+app.UseCrmRateLimiting();
 app.MapDefaultEndpoints();
 app.MapCrmOpenApi();
 app.MapServiceInfoEndpoints();

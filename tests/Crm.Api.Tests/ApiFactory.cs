@@ -22,6 +22,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:crmdb", TestServers.ServiceConnectionString(Database.Name));
         builder.UseSetting("ConnectionStrings:crmdb-owner", Database.ConnectionString);
         builder.UseSetting("ConnectionStrings:redis", TestServers.RedisConnectionString);
+        // Test classes run in parallel against one Redis, many from the same (absent) address: each factory counts on
+        // its own, with limits no test reaches unless it lowers them (RateLimitTests).
+        builder.UseSetting("RateLimits:KeyPrefix", $"crm:ratelimit:test:{Guid.NewGuid():N}");
+        builder.UseSetting("RateLimits:UserPerMinute", "100000");
+        builder.UseSetting("RateLimits:WorkspacePerMinute", "100000");
+        builder.UseSetting("RateLimits:AnonymousPerMinute", "100000");
         // Membership changes made by raw SQL take effect on the next request.
         builder.UseSetting("Auth:MembershipCacheDuration", "00:00:00");
     }
