@@ -88,7 +88,7 @@ internal sealed class LocalAppHost(LocalOptions options)
         var connections = new DataConnections(postgres.ServiceConnectionString, postgres.ConnectionString(PostgresServer.DatabaseName), redis.ConnectionString);
         foreach (var service in services)
         {
-            Track(StartService(service, service.Environment(ports, connections, Environment.GetEnvironmentVariable)));
+            Track(StartService(service, service.Environment(ports, connections, secrets.DataProtectionKey!, Environment.GetEnvironmentVariable)));
         }
 
         var states = await Task.WhenAll(services.Select(s => WaitUntilHealthyAsync(s, ports, cancellationToken)));

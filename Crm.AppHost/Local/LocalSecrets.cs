@@ -4,10 +4,11 @@ using System.Text.Json;
 namespace Crm.AppHost.Local;
 
 /// <summary>
-/// Passwords for the local PostgreSQL (its superuser and the services' login) and Redis, generated on the first run
-/// and kept in .crm/secrets.json (readable by the owner only) so later runs reuse the data.
+/// Passwords for the local PostgreSQL (its superuser and the services' login) and Redis, and the secret the API
+/// encrypts its Data Protection key ring with; generated on the first run and kept in .crm/secrets.json (readable by
+/// the owner only) so later runs reuse the data.
 /// </summary>
-internal sealed record LocalSecrets(string PostgresPassword, string RedisPassword, string? PostgresServicePassword)
+internal sealed record LocalSecrets(string PostgresPassword, string RedisPassword, string? PostgresServicePassword, string? DataProtectionKey)
 {
     public static LocalSecrets LoadOrCreate(string dataDirectory)
     {
@@ -16,15 +17,18 @@ internal sealed record LocalSecrets(string PostgresPassword, string RedisPasswor
             ? JsonSerializer.Deserialize<LocalSecrets>(File.ReadAllText(path))
               ?? throw new LocalAppHostException($"{path} is empty; delete it together with {dataDirectory}/postgres to start over.")
             : null;
-        if (stored is { PostgresServicePassword: not null })
+        if (stored is { PostgresServicePassword: not null, DataProtectionKey: not null })
         {
             return stored;
         }
 
-        // A data directory from before the service login existed gets its password now, and keeps the other two.
-        var secrets = stored is null
-            ? new LocalSecrets(NewPassword(), NewPassword(), NewPassword())
-            : stored with { PostgresServicePassword = NewPassword() };
+        // A data directory from an older AppHost gets the secrets it lacks, and keeps the ones its data depend on.
+        var existing = stored ?? new LocalSecrets(NewPassword(), NewPassword(), null, null);
+        var secrets = existing with
+        {
+            PostgresServicePassword = existing.PostgresServicePassword ?? NewPassword(),
+            DataProtectionKey = existing.DataProtectionKey ?? NewPassword() + NewPassword(),
+        };
         Directory.CreateDirectory(dataDirectory);
         WriteOwnerOnly(path, JsonSerializer.Serialize(secrets));
         return secrets;

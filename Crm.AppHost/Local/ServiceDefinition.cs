@@ -4,18 +4,20 @@ namespace Crm.AppHost.Local;
 /// One service of the system and what it is given; the same graph as Aspire/Program.cs (names matter: services
 /// find each other as http://{name}).
 /// </summary>
-internal sealed record ServiceDefinition(string Name, string Project, bool UsesData, string[] Calls, string[] OptionalConnections)
+internal sealed record ServiceDefinition(
+    string Name, string Project, bool UsesData, bool IssuesTokens, string[] Calls, string[] OptionalConnections)
 {
     public static readonly ServiceDefinition[] All =
     [
-        new("api", "Crm.Api", UsesData: true, Calls: ["search"], OptionalConnections: []),
-        new("search", "Crm.Search", UsesData: true, Calls: [], OptionalConnections: ["elasticsearch"]),
-        new("aiworker", "Crm.AiWorker", UsesData: true, Calls: [], OptionalConnections: ["ai"]),
-        new("web", "Crm.Web", UsesData: false, Calls: ["api"], OptionalConnections: []),
+        new("api", "Crm.Api", UsesData: true, IssuesTokens: true, Calls: ["search"], OptionalConnections: []),
+        new("search", "Crm.Search", UsesData: true, IssuesTokens: false, Calls: [], OptionalConnections: ["elasticsearch"]),
+        new("aiworker", "Crm.AiWorker", UsesData: true, IssuesTokens: false, Calls: [], OptionalConnections: ["ai"]),
+        new("web", "Crm.Web", UsesData: false, IssuesTokens: false, Calls: ["api"], OptionalConnections: []),
     ];
 
     /// <summary>The environment Aspire would give this service, for local processes.</summary>
-    public Dictionary<string, string> Environment(PortPlan ports, DataConnections connections, Func<string, string?> hostVariable)
+    public Dictionary<string, string> Environment(
+        PortPlan ports, DataConnections connections, string dataProtectionKey, Func<string, string?> hostVariable)
     {
         var variables = new Dictionary<string, string>
         {
@@ -29,6 +31,10 @@ internal sealed record ServiceDefinition(string Name, string Project, bool UsesD
             variables["ConnectionStrings__crmdb"] = connections.Database;
             variables["ConnectionStrings__crmdb-owner"] = connections.DatabaseOwner;
             variables["ConnectionStrings__redis"] = connections.Redis;
+        }
+        if (IssuesTokens)
+        {
+            variables["DataProtection__KeyEncryptionKey"] = dataProtectionKey;
         }
         foreach (var service in Calls)
         {

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Crm.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -10,6 +11,8 @@ namespace Crm.Api.Tests;
 /// </summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    private readonly string _keyEncryptionKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+
     private TestDatabase? _database;
 
     public TestDatabase Database => _database ?? throw new InvalidOperationException("The factory has not been initialised.");
@@ -22,6 +25,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:crmdb", TestServers.ServiceConnectionString(Database.Name));
         builder.UseSetting("ConnectionStrings:crmdb-owner", Database.ConnectionString);
         builder.UseSetting("ConnectionStrings:redis", TestServers.RedisConnectionString);
+        builder.UseSetting("DataProtection:KeyEncryptionKey", _keyEncryptionKey);
         // Test classes run in parallel against one Redis, many from the same (absent) address: each factory counts on
         // its own, with limits no test reaches unless it lowers them (RateLimitTests).
         builder.UseSetting("RateLimits:KeyPrefix", $"crm:ratelimit:test:{Guid.NewGuid():N}");

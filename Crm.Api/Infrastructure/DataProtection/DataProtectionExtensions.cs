@@ -11,15 +11,37 @@ public static class DataProtectionExtensions
     public const string ApplicationName = "crm";
 
     /// <summary>
-    /// Data Protection with its key ring in PostgreSQL (<see cref="PostgresXmlRepository"/>). Keys are stored unencrypted
-    /// at rest (Data Protection logs a warning saying so): the database is the trust boundary, as for the data itself.
+    /// Data Protection with its key ring in PostgreSQL (<see cref="PostgresXmlRepository"/>), each key encrypted with
+    /// AES-256-GCM under <c>DataProtection:KeyEncryptionKey</c> (<see cref="KeyRingEncryptionOptions"/>). The secret
+    /// is required outside Development; in Development without it, keys are stored unencrypted and Data Protection
+    /// logs a warning saying so.
     /// </summary>
     public static IHostApplicationBuilder AddCrmDataProtection(this IHostApplicationBuilder builder)
     {
+        var encryption = builder.Configuration.GetSection(KeyRingEncryptionOptions.SectionName);
+        builder.Services.Configure<KeyRingEncryptionOptions>(encryption);
+        var encrypted = !string.IsNullOrEmpty(encryption[nameof(KeyRingEncryptionOptions.KeyEncryptionKey)]);
+        if (encrypted)
+        {
+            // Fails now, at startup, if the secret is too short, rather than at the first sign-in.
+            encryption.Get<KeyRingEncryptionOptions>()!.DeriveKey();
+        }
+        else if (!builder.Environment.IsDevelopment())
+        {
+            throw new InvalidOperationException(
+                "DataProtection:KeyEncryptionKey is not set: the key ring that signs tokens would be stored unencrypted (the AppHost sets it).");
+        }
+
         builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
         builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(services =>
             new ConfigureOptions<KeyManagementOptions>(options =>
-                options.XmlRepository = new PostgresXmlRepository(services.GetRequiredService<NpgsqlDataSource>())));
+            {
+                options.XmlRepository = new PostgresXmlRepository(services.GetRequiredService<NpgsqlDataSource>());
+                if (encrypted)
+                {
+                    options.XmlEncryptor = new AesGcmXmlEncryptor(services.GetRequiredService<IOptions<KeyRingEncryptionOptions>>());
+                }
+            }));
         return builder;
     }
 }
