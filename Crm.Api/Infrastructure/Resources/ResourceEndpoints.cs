@@ -1,5 +1,6 @@
 using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Concurrency;
+using Crm.Api.Infrastructure.Export;
 using Crm.Api.Infrastructure.Listing;
 using Crm.Api.Infrastructure.Patching;
 using Crm.Domain.Tenancy;
@@ -21,6 +22,10 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
     public Task<Results<Ok<ListPage<TResponse>>, ValidationProblem>> ListAsync(
         ListQuery query, [AsParameters] ResourceServices services, CancellationToken cancellationToken) =>
         Visible(services).AsNoTracking().ToListResultAsync(resource.Listing, query, resource.ToResponse, cancellationToken);
+
+    public Task<IResult> ExportAsync(ListQuery query, [AsParameters] ResourceServices services, CancellationToken cancellationToken) =>
+        Visible(services).AsNoTracking().ExportCsvAsync(
+            services.HttpContext, resource.Listing, query, resource.ToResponse, services.Json, services.Clock, cancellationToken);
 
     public async Task<Results<Ok<TResponse>, ProblemHttpResult>> GetAsync(
         Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)

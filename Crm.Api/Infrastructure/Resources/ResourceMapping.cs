@@ -1,4 +1,5 @@
 using Crm.Api.Infrastructure.Access;
+using Crm.Api.Infrastructure.Export;
 using Crm.Api.Infrastructure.Patching;
 using Crm.Domain.Tenancy;
 
@@ -27,6 +28,13 @@ public static class ResourceMapping
             .WithName($"List{resource.OperationPlural}")
             .WithSummary($"List {plural}")
             .WithDescription(resource.ListDescription)
+            .ProducesValidationProblem();
+
+        group.MapGet("/export", handlers.ExportAsync)
+            .WithName($"Export{resource.OperationPlural}")
+            .WithSummary($"Export {plural} as CSV")
+            .WithDescription("Every row the list's filter, q and sort select (limit and cursor do not apply), streamed as CSV with one column per field of the list's items.")
+            .Produces(StatusCodes.Status200OK, contentType: CsvExport.MediaType)
             .ProducesValidationProblem();
 
         group.MapGet("/{id:guid}", handlers.GetAsync)
