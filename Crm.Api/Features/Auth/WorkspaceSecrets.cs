@@ -27,9 +27,11 @@ internal static class WorkspaceSecrets
         workspaceId = Guid.Empty;
         hash = [];
         Span<byte> bytes = stackalloc byte[SecretLength + WorkspaceIdLength];
+        // Checked before decoding: TryDecodeFromChars throws on characters outside base64url.
         if (token is null || !token.StartsWith(prefix, StringComparison.Ordinal) ||
-            !Base64Url.TryDecodeFromChars(token.AsSpan(prefix.Length), bytes, out var written) || written != bytes.Length ||
-            Base64Url.GetEncodedLength(bytes.Length) != token.Length - prefix.Length)
+            !Base64Url.IsValid(token.AsSpan(prefix.Length), out var length) || length != bytes.Length ||
+            Base64Url.GetEncodedLength(bytes.Length) != token.Length - prefix.Length ||
+            !Base64Url.TryDecodeFromChars(token.AsSpan(prefix.Length), bytes, out _))
         {
             return false;
         }

@@ -128,6 +128,8 @@ public sealed class UserSessions(
     private static byte[]? HashOf(string secret)
     {
         Span<byte> bytes = stackalloc byte[32];
-        return Base64Url.TryDecodeFromChars(secret, bytes, out var written) && written == bytes.Length ? SHA256.HashData(bytes) : null;
+        return Base64Url.IsValid(secret, out var length) && length == bytes.Length && Base64Url.TryDecodeFromChars(secret, bytes, out _)
+            ? SHA256.HashData(bytes)
+            : null;
     }
 }
