@@ -80,8 +80,8 @@ public static class InvitationEndpoints
     }
 
     internal static async Task<Results<Created<InvitationResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateInvitationRequest request, CrmDbContext db, HttpContext httpContext, SecurityEvents events, IConfiguration configuration,
-        TimeProvider clock, CancellationToken cancellationToken)
+        CreateInvitationRequest request, CrmDbContext db, HttpContext httpContext, UserManager<CrmUser> users, SecurityEvents events,
+        IConfiguration configuration, TimeProvider clock, CancellationToken cancellationToken)
     {
         var caller = CallerAccess.From(httpContext.User);
         if (!caller.Has(Permission.MembersManage))
@@ -108,7 +108,7 @@ public static class InvitationEndpoints
         }
 
         var email = request.Email!.Trim();
-        var normalized = email.ToUpperInvariant();
+        var normalized = users.NormalizeEmail(email);
         var alreadyMember = await db.WorkspaceMembers.AnyAsync(m => m.User!.NormalizedEmail == normalized, cancellationToken);
         if (alreadyMember)
         {

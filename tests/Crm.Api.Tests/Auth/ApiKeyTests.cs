@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Crm.Api.Tests.Companies;
 
@@ -208,5 +209,32 @@ public sealed class ApiKeyTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.True((await AuthApi.AssertProblemAsync(noScopes, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("scopes", out _));
         await AuthApi.AssertProblemAsync(foreign, HttpStatusCode.NotFound);
         Assert.Equal(1L, await SignedIn.ScalarAsync<long>(factory, "SELECT count(*) FROM api_keys WHERE id = $1 AND revoked_at IS NULL", strangersKey));
+    }
+
+    [Fact]
+    public async Task The_openapi_document_declares_api_keys_and_the_access_endpoints()
+    {
+        using var client = factory.CreateClient();
+
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Equal("X-Api-Key", schemes.GetProperty("ApiKey").GetProperty("name").GetString());
+        var paths = document.GetProperty("paths");
+        foreach (var (path, method, operation) in new[]
+                 {
+                     ("/api/v1/api-keys", "post", "CreateApiKey"),
+                     ("/api/v1/auth/sessions", "get", "ListSessions"),
+                     ("/api/v1/members/{userId}", "patch", "PatchMember"),
+                     ("/api/v1/members/invitations", "post", "InviteMember"),
+                     ("/api/v1/auth/invitations/accept", "post", "AcceptInvitation"),
+                     ("/api/v1/roles", "get", "ListRoles"),
+                 })
+        {
+            var described = paths.GetProperty(path).GetProperty(method);
+            Assert.Equal(operation, described.GetProperty("operationId").GetString());
+            Assert.False(string.IsNullOrEmpty(described.GetProperty("summary").GetString()));
+            Assert.True(described.GetProperty("responses").TryGetProperty("401", out _));
+        }
     }
 }

@@ -144,15 +144,21 @@ public sealed class SessionTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var owner = await SignedIn.RegisterAsync(factory);
         var invitee = await SignedIn.RegisterAsync(factory, "Invitee's own");
         var token = await owner.InviteAsync(invitee.Email, "manager");
-        using (var accept = await SignedIn.AcceptAsync(invitee.Client, token, password: null, invitee.AccessToken))
-        {
-            Assert.Equal(HttpStatusCode.OK, accept.StatusCode);
-        }
+        using var accept = await SignedIn.AcceptAsync(invitee.Client, token, password: null, invitee.AccessToken);
+        var joined = await SignedIn.ReadAsync<AuthTokenResponse>(accept);
 
         var sessions = await ListSessionsAsync(invitee);
 
         Assert.Equal(new HashSet<Guid> { invitee.WorkspaceId, owner.WorkspaceId }, sessions.Select(s => s.GetProperty("workspaceId").GetGuid()).ToHashSet());
         Assert.Equal(invitee.WorkspaceId, sessions.Single(s => s.GetProperty("current").GetBoolean()).GetProperty("workspaceId").GetGuid());
+
+        // Signing out everywhere else from the own workspace ends the session in the other one too.
+        using (var revoke = await invitee.SendAsync(HttpMethod.Post, "/api/v1/auth/sessions/revoke-others"))
+        {
+            Assert.Equal(1, (await SignedIn.ReadAsync<JsonElement>(revoke)).GetProperty("revoked").GetInt32());
+        }
+        using var me = await AuthApi.GetMeAsync(invitee.Client, joined.AccessToken);
+        await AuthApi.AssertProblemAsync(me, HttpStatusCode.Unauthorized);
     }
 
     [Fact]
