@@ -148,7 +148,7 @@ public static partial class AuthEndpoints
     }
 
     /// <summary>The user's active memberships in live workspaces, oldest first (optionally only <paramref name="workspaceId"/>'s).</summary>
-    internal static async Task<List<ActiveMembership>> ActiveMembershipsAsync(
+    private static async Task<List<ActiveMembership>> ActiveMembershipsAsync(
         CrmDbContext db, Guid userId, Guid? workspaceId, CancellationToken cancellationToken)
     {
         // Without the query filters, which need a workspace; row-level security still limits this to the user's own.

@@ -72,8 +72,8 @@ public static partial class AuthEndpoints
                 workspace.Slug = Slugs.WithSuffix(Slugs.From(name));
             }
         }
-        // Saved after the workspace: the model does not relate security_logs to workspaces, so EF would not order them.
         var session = sessions.Start(user.Id, workspace.Id);
+        // Saved after the workspace: the model does not relate security_logs to workspaces, so EF would not order them.
         events.Add(SecurityEventType.LoginSuccess, SecuritySeverity.Info, workspace.Id, user.Id, email, "Registered with a new workspace.");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -202,13 +202,18 @@ public sealed class ApiKeyTests(ApiFactory factory) : IClassFixture<ApiFactory>
         using var invalid = await owner.SendAsync(HttpMethod.Post, "/api/v1/api-keys",
             new { name = " ", scopes = new[] { "admin" }, role = "boss", expiresAt = DateTimeOffset.UtcNow.AddDays(-1) });
         using var noScopes = await owner.SendAsync(HttpMethod.Post, "/api/v1/api-keys", new { name = "No scopes" });
+        using var nul = await owner.SendAsync(HttpMethod.Post, "/api/v1/api-keys", new { name = "Zap\0ier", scopes = new[] { "read" } });
+        using var wrongType = await owner.SendAsync(HttpMethod.Post, "/api/v1/api-keys", new { name = "Wrong type", scopes = "read" });
         using var foreign = await owner.SendAsync(HttpMethod.Delete, $"/api/v1/api-keys/{strangersKey}");
 
         var errors = (await AuthApi.AssertProblemAsync(invalid, HttpStatusCode.BadRequest)).GetProperty("errors");
         Assert.Equal(["expiresAt", "name", "role", "scopes"], errors.EnumerateObject().Select(p => p.Name).Order());
         Assert.True((await AuthApi.AssertProblemAsync(noScopes, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("scopes", out _));
+        await AuthApi.AssertProblemAsync(nul, HttpStatusCode.BadRequest);
+        await AuthApi.AssertProblemAsync(wrongType, HttpStatusCode.BadRequest);
         await AuthApi.AssertProblemAsync(foreign, HttpStatusCode.NotFound);
         Assert.Equal(1L, await SignedIn.ScalarAsync<long>(factory, "SELECT count(*) FROM api_keys WHERE id = $1 AND revoked_at IS NULL", strangersKey));
+        Assert.Equal(0L, await SignedIn.ScalarAsync<long>(factory, "SELECT count(*) FROM api_keys WHERE workspace_id = $1", owner.WorkspaceId));
     }
 
     [Fact]
