@@ -28,6 +28,12 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options)
 
     public DbSet<WorkspaceMember> WorkspaceMembers => Set<WorkspaceMember>();
 
+    public DbSet<MemberInvitation> MemberInvitations => Set<MemberInvitation>();
+
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
     public DbSet<Team> Teams => Set<Team>();
 
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();

@@ -53,6 +53,15 @@ public enum SecurityEventType
     ApiKeyCreated,
     ApiKeyRevoked,
     SuspiciousActivity,
+    SessionRevoked,
+
+    /// <summary>An API key that is unknown, revoked or expired was presented.</summary>
+    ApiKeyRejected,
+    MemberInvited,
+    InvitationRevoked,
+    MemberJoined,
+    MemberUpdated,
+    MemberRemoved,
 }
 
 public enum SecuritySeverity

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Crm.Domain.Identity;
 using Crm.Domain.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -13,6 +14,9 @@ public sealed class WorkspaceMember : ITenantOwned
     public Guid WorkspaceId { get; set; }
 
     public Guid UserId { get; set; }
+
+    /// <summary>PostgreSQL's xmin: the ETag of the members API, and the concurrency token of every update.</summary>
+    public uint Version { get; set; }
 
     public CrmUser? User { get; set; }
 
@@ -36,6 +40,7 @@ public sealed class WorkspaceMember : ITenantOwned
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
+[JsonConverter(typeof(LowerSnakeJsonEnumConverter<MemberRole>))]
 public enum MemberRole
 {
     Owner,
@@ -47,6 +52,7 @@ public enum MemberRole
 }
 
 /// <summary>Which records a member sees: all of the workspace's, their teams', or only their own.</summary>
+[JsonConverter(typeof(LowerSnakeJsonEnumConverter<RecordScope>))]
 public enum RecordScope
 {
     All,
@@ -54,6 +60,7 @@ public enum RecordScope
     Own,
 }
 
+[JsonConverter(typeof(LowerSnakeJsonEnumConverter<MemberStatus>))]
 public enum MemberStatus
 {
     Invited,
@@ -72,6 +79,8 @@ internal sealed class WorkspaceMemberConfiguration : IEntityTypeConfiguration<Wo
         builder.Property(m => m.RecordScope).HasConversion<SnakeCaseEnumConverter<RecordScope>>();
         builder.Property(m => m.Status).HasConversion<SnakeCaseEnumConverter<MemberStatus>>();
         builder.Property(m => m.Permissions).HasColumnType("jsonb");
+        // Named explicitly: the snake_case convention would otherwise rename Npgsql's xmin mapping to "version".
+        builder.Property(m => m.Version).IsRowVersion().HasColumnName("xmin").HasColumnType("xid");
         builder.Property(m => m.CreatedAt).HasDefaultValueSql("now()");
         builder.Property(m => m.UpdatedAt).HasDefaultValueSql("now()");
     }

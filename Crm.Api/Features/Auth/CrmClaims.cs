@@ -14,4 +14,7 @@ public static class CrmClaims
 
     /// <summary>The member's record scope: all, team or own.</summary>
     public const string Scope = "crm:scope";
+
+    /// <summary>The sign-in session (<c>user_sessions</c>) the token belongs to; revoking it ends the token.</summary>
+    public const string Session = "crm:session";
 }

@@ -2,32 +2,38 @@ using System.Security.Claims;
 using Crm.Api.Features.Auth;
 using Crm.Domain;
 using Crm.Domain.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crm.Api.Infrastructure.Access;
 
 /// <summary>
-/// What the caller may do with business records: the user from their token (<see cref="CrmClaims"/>), the role and
-/// record scope from their current membership, checked per request (<see cref="CurrentMembership"/>), never from the
-/// token's claims. The role decides whether they may write (a viewer may not), the record scope which rows they see
-/// (all, their teams' or their own). Without a checked membership the caller gets the least: viewer, own.
+/// What the caller may do: the user from their token (<see cref="CrmClaims"/>), the role and record scope from their
+/// current membership, checked per request (<see cref="CurrentMembership"/>), never from the token's claims. The role
+/// gives the <see cref="Permissions"/> (<see cref="Roles"/>), which an API key's scopes narrow; the record scope decides
+/// which rows they see (all, their teams' or their own). Without a checked membership the caller gets nothing:
+/// viewer, own, no permission. <c>ApiKeyId</c> is the API key the caller authenticated with (acting as <c>UserId</c>, its
+/// creator), or null for a signed-in user.
 /// </summary>
-public sealed record CallerAccess(Guid UserId, MemberRole Role, RecordScope Scope)
+public sealed record CallerAccess(Guid UserId, MemberRole Role, RecordScope Scope, Permission Permissions, Guid? ApiKeyId = null)
 {
-    public bool CanWrite => Role != MemberRole.Viewer;
+    public bool CanWrite => Has(Permission.RecordsWrite);
+
+    public bool Has(Permission permission) => (Permissions & permission) == permission;
 
     public static CallerAccess From(ClaimsPrincipal user)
     {
         var userId = Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : Guid.Empty;
-        return user is CurrentMemberPrincipal { Member: var member }
-            ? new(userId, member.Role, member.Scope)
-            : new(userId, MemberRole.Viewer, RecordScope.Own);
+        return user is CurrentMemberPrincipal { Access: var access }
+            ? access
+            : new(userId, MemberRole.Viewer, RecordScope.Own, Permission.None);
     }
 
-    /// <summary>The 403 a viewer gets for a write.</summary>
-    public static IResult ReadOnly() => TypedResults.Problem(
-        statusCode: StatusCodes.Status403Forbidden,
-        title: "Forbidden",
-        detail: "Your role in this workspace may read records but not change them.");
+    /// <summary>The 403 a viewer, or a read-only API key, gets for a write.</summary>
+    public static IResult ReadOnly() => Forbidden("Your role in this workspace (or your API key's scope) lets you read records but not change them.");
+
+    /// <summary>The 403 for a caller who lacks a permission.</summary>
+    public static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
 
     /// <summary>
     /// The rows of <paramref name="source"/> this caller sees: all of them, those owned by them or their teammates

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Crm.Api.Infrastructure.Access;
 using Crm.Domain;
 using Crm.Domain.Auditing;
 using Microsoft.Extensions.Options;
@@ -73,6 +74,7 @@ public sealed class AuditTrail(CrmDbContext db, HttpContext httpContext, JsonSer
             EntityId = entityId,
             Action = action,
             ActorUserId = db.Session.UserId,
+            ActorApiKeyId = CallerAccess.From(httpContext.User).ApiKeyId,
             OldValues = oldValues?.ToJsonString(json),
             NewValues = newValues?.ToJsonString(json),
             IpAddress = httpContext.Connection.RemoteIpAddress,

@@ -5,7 +5,7 @@ namespace Crm.Api.Infrastructure.OpenApi;
 
 public static class OpenApiExtensions
 {
-    /// <summary>The OpenAPI document, with the API's bearer tokens declared so clients and the UI can send them.</summary>
+    /// <summary>The OpenAPI document, with the API's bearer tokens and API keys declared so clients and the UI can send them.</summary>
     public static IHostApplicationBuilder AddCrmOpenApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
@@ -35,10 +35,18 @@ public static class OpenApiExtensions
             {
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
-                Description = "An access token from POST /api/v1/auth/login or /register.",
+                Description = "An access token from POST /api/v1/auth/login or /register, or an API key (crm_…) from POST /api/v1/api-keys.",
+            };
+            document.Components.SecuritySchemes["ApiKey"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = "X-Api-Key",
+                Description = "An API key (crm_…) from POST /api/v1/api-keys; the same as Authorization: Bearer crm_….",
             };
             document.Security ??= [];
             document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] });
+            document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] });
             return Task.CompletedTask;
         }
     }
