@@ -89,7 +89,9 @@ public sealed class Deal : IBusinessRecord
     public DateTimeOffset? DeletedAt { get; set; }
 }
 
-/// <summary>One change of a deal's stage (seed 003's deal_stage_history). Append-only.</summary>
+/// <summary>
+/// A deal's first stage or one change of it (seed 003's deal_stage_history), written by triggers on deals. Append-only.
+/// </summary>
 public sealed class DealStageChange : ITenantOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
@@ -109,8 +111,6 @@ public sealed class DealStageChange : ITenantOwned
 
     /// <summary>How long the deal was in <see cref="FromStageId"/>.</summary>
     public long? SecondsInFromStage { get; set; }
-
-    public string? Note { get; set; }
 
     public Guid? ChangedBy { get; set; }
 

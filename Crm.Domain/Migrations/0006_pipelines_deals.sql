@@ -18,8 +18,9 @@
 --   worker, 003's team_id to record scope (the owner's teams). value is NOT NULL (default 0) and >= 0 (003; 000's
 --   value > 0 would forbid a deal not priced yet); weighted_value is generated so that lists, sorts and board sums
 --   in SQL all agree with it.
--- deal_stage_history: 003's table with stage ids (its from_stage/to_stage were names); 001's deal_history of any
---   field is the audit log. seconds_in_from_stage is 003's duration_in_stage. Append-only for the services.
+-- deal_stage_history: 003's table with stage ids (its from_stage/to_stage were names; its notes are left out); 001's
+--   deal_history of any field is the audit log. seconds_in_from_stage is 003's duration_in_stage. Written by triggers
+--   on deals, so no insert or stage change can skip it (a lead conversion creating a deal included); append-only.
 -- deal_products: 003's line items; product_name as name, product_code as sku. 003's discount_amount is left out
 --   (discount_percent only); tax_percent is new. total is generated; a line's prices are in its deal's currency.
 --   003's check_deal_value_consistency trigger is implemented as: the lines keep their deal's value equal to their sum
@@ -186,7 +187,6 @@ CREATE TABLE deal_stage_history (
     from_probability integer,
     to_probability integer NOT NULL,
     seconds_in_from_stage bigint,
-    note text,
     changed_by uuid REFERENCES users (id),
     changed_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT deal_stage_history_deal_fk FOREIGN KEY (workspace_id, deal_id) REFERENCES deals (workspace_id, id) ON DELETE CASCADE,
@@ -197,6 +197,49 @@ CREATE TABLE deal_stage_history (
     CONSTRAINT deal_stage_history_seconds_not_negative CHECK (seconds_in_from_stage >= 0)
 );
 CREATE INDEX deal_stage_history_deal ON deal_stage_history (workspace_id, deal_id, changed_at DESC, id DESC);
+
+-- Every deal's first stage and every later change of stage is a row of deal_stage_history, whoever writes the deal.
+-- A stage change without a new stage_entered_at gets the transaction's time. History ids are version 7 UUIDs like the
+-- application's (time-ordered), made from the clock here.
+CREATE FUNCTION crm_uuid_v7() RETURNS uuid
+    LANGUAGE sql VOLATILE PARALLEL SAFE AS $$
+    SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
+        PLACING substring(int8send((extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6),
+        52, 1), 53, 1), 'hex')::uuid
+$$;
+
+CREATE FUNCTION crm_deals_stage_entered() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.stage_entered_at = OLD.stage_entered_at THEN
+        NEW.stage_entered_at := now();
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER deals_stage_entered BEFORE UPDATE OF stage_id ON deals
+    FOR EACH ROW WHEN (NEW.stage_id IS DISTINCT FROM OLD.stage_id) EXECUTE FUNCTION crm_deals_stage_entered();
+
+CREATE FUNCTION crm_deals_record_stage() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO deal_stage_history (id, workspace_id, deal_id, to_stage_id, to_probability, changed_by, changed_at)
+        VALUES (crm_uuid_v7(), NEW.workspace_id, NEW.id, NEW.stage_id, NEW.probability, NEW.created_by, NEW.stage_entered_at);
+    ELSE
+        INSERT INTO deal_stage_history (id, workspace_id, deal_id, from_stage_id, to_stage_id, from_probability, to_probability,
+                                        seconds_in_from_stage, changed_by, changed_at)
+        VALUES (crm_uuid_v7(), NEW.workspace_id, NEW.id, OLD.stage_id, NEW.stage_id, OLD.probability, NEW.probability,
+                greatest(0, floor(extract(epoch FROM NEW.stage_entered_at - OLD.stage_entered_at)))::bigint,
+                NEW.updated_by, NEW.stage_entered_at);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER deals_record_first_stage AFTER INSERT ON deals
+    FOR EACH ROW EXECUTE FUNCTION crm_deals_record_stage();
+CREATE TRIGGER deals_record_stage_change AFTER UPDATE OF stage_id ON deals
+    FOR EACH ROW WHEN (NEW.stage_id IS DISTINCT FROM OLD.stage_id) EXECUTE FUNCTION crm_deals_record_stage();
 
 CREATE TABLE deal_products (
     id uuid PRIMARY KEY,
