@@ -112,6 +112,25 @@ public sealed class DealLineItemTests(ApiFactory factory) : IClassFixture<ApiFac
     }
 
     [Fact]
+    public async Task Concurrent_line_changes_of_one_deal_leave_its_value_the_sum_of_all_lines()
+    {
+        var api = await DealApi.RegisterAsync(factory);
+        await api.CreateSalesPipelineAsync();
+        var (deal, _) = await api.CreateDealAsync(new { name = "Deal" });
+        var id = deal.GetProperty("id").GetGuid();
+
+        var responses = await Task.WhenAll(Enumerable.Range(1, 8).Select(i =>
+            api.Deals.SendAsync(HttpMethod.Post, $"/{id}/products", new { name = $"Line {i}", unitPrice = i })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        Assert.Equal(36m, (await api.GetDealAsync(id)).GetProperty("value").GetDecimal());
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task An_idempotency_key_replays_the_first_line_instead_of_adding_a_second()
     {
         var api = await DealApi.RegisterAsync(factory);

@@ -118,6 +118,29 @@ public sealed class DealMoveTests(ApiFactory factory) : IClassFixture<ApiFactory
     }
 
     [Fact]
+    public async Task Concurrent_moves_into_a_stage_never_exceed_its_wip_limit()
+    {
+        var api = await DealApi.RegisterAsync(factory);
+        var sales = await api.CreateSalesPipelineAsync();
+        var narrow = await api.AddStageAsync(sales.Id, new { name = "Negotiation", wipLimit = 2 });
+        var ids = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            ids.Add((await api.CreateDealAsync(new { name = $"Deal {i}" })).Deal.GetProperty("id").GetGuid());
+        }
+
+        var responses = await Task.WhenAll(ids.Select(id => api.MoveAsync(id, new { stageId = narrow })));
+
+        Assert.Equal(2, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(4, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        Assert.Equal(2, (await api.Deals.ListNamesAsync($"?filter[stageId]={narrow}")).Count);
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task A_stage_with_required_fields_answers_400_naming_each_missing_field()
     {
         var api = await DealApi.RegisterAsync(factory);

@@ -78,6 +78,24 @@ public sealed class PipelineTests(ApiFactory factory) : IClassFixture<ApiFactory
     }
 
     [Fact]
+    public async Task Concurrent_stage_creations_get_distinct_positions()
+    {
+        var api = await DealApi.RegisterAsync(factory);
+        var (pipeline, _) = await api.Pipelines.CreateAsync(new { name = "Busy" });
+        var id = pipeline.GetProperty("id").GetGuid();
+
+        var responses = await Task.WhenAll(Enumerable.Range(1, 6).Select(i =>
+            api.Pipelines.SendAsync(HttpMethod.Post, $"/{id}/stages", new { name = $"Stage {i}", position = 1 })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        Assert.Equal([1, 2, 3, 4, 5, 6], (await api.StagesAsync(id)).Select(s => s.Position));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Bad_stages_answer_400_or_409_and_a_stage_with_deals_cannot_be_deleted_or_change_kind()
     {
         var api = await DealApi.RegisterAsync(factory);
