@@ -1,6 +1,9 @@
 using Crm.Api.Features.Audit;
 using Crm.Api.Features.Companies;
 using Crm.Api.Features.Contacts;
+using Crm.Api.Features.Deals;
+using Crm.Api.Features.Pipelines;
+using Crm.Api.Features.Products;
 
 namespace Crm.Api.Features;
 
@@ -11,6 +14,9 @@ public static class ResourceEndpoints
     {
         routes.MapCompanyEndpoints();
         routes.MapContactEndpoints();
+        routes.MapPipelineEndpoints();
+        routes.MapProductEndpoints();
+        routes.MapDealEndpoints();
         routes.MapAuditEndpoints();
         return routes;
     }

@@ -63,7 +63,7 @@ internal static partial class CompanyValidator
         }
         if (!CurrencyFormat().IsMatch(normalized.Currency))
         {
-            Fail("currency", "Currency must be an ISO 4217 code of three letters, such as USD.");
+            Fail("currency", CurrencyRule);
         }
         if (normalized.Size is { } size && !CompanySizes.All.Contains(size))
         {
@@ -100,7 +100,4 @@ internal static partial class CompanyValidator
 
     [GeneratedRegex(@"^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$")]
     private static partial Regex DomainFormat();
-
-    [GeneratedRegex("^[A-Z]{3}$")]
-    private static partial Regex CurrencyFormat();
 }

@@ -27,6 +27,9 @@ public enum Permission
 
     /// <summary>Create, list and revoke the workspace's API keys.</summary>
     ApiKeysManage = 1 << 5,
+
+    /// <summary>Change the workspace's configuration: pipelines and their stages, products, custom fields, territories.</summary>
+    ConfigurationManage = 1 << 6,
 }
 
 public sealed record PermissionDefinition(Permission Permission, string Name, string Description);
@@ -47,18 +50,20 @@ public static class Roles
         new(Permission.MembersManage, "members.manage", "Invite members; change members' role, record scope and status; remove members. Owners excepted."),
         new(Permission.OwnersManage, "members.manage_owners", "Make members owners, and change or remove owners (never the last one)."),
         new(Permission.ApiKeysManage, "api_keys.manage", "Create, list and revoke the workspace's API keys."),
+        new(Permission.ConfigurationManage, "configuration.manage", "Change pipelines and their stages, products, custom fields and territories."),
     ];
 
     private const Permission Reader = Permission.RecordsRead | Permission.MembersRead;
     private const Permission Writer = Reader | Permission.RecordsWrite;
-    private const Permission Administrator = Writer | Permission.MembersManage | Permission.ApiKeysManage;
+    private const Permission Configurator = Writer | Permission.ConfigurationManage;
+    private const Permission Administrator = Configurator | Permission.MembersManage | Permission.ApiKeysManage;
 
     /// <summary>Highest first: an API key's role is capped by its creator's in this order.</summary>
     public static readonly IReadOnlyList<RoleDefinition> All =
     [
         new(MemberRole.Owner, "Owner", "Everything, including making, changing and removing owners.", Administrator | Permission.OwnersManage),
         new(MemberRole.Admin, "Admin", "Everything but touching owners: manages members (not owners), API keys and all records.", Administrator),
-        new(MemberRole.Manager, "Manager", "Reads and writes records; usually with record scope all or team.", Writer),
+        new(MemberRole.Manager, "Manager", "Reads and writes records and changes the workspace's configuration (pipelines, products, ...); usually with record scope all or team.", Configurator),
         new(MemberRole.SalesRep, "Sales rep", "Reads and writes records; usually with record scope own.", Writer),
         new(MemberRole.SupportAgent, "Support agent", "Reads and writes records; usually with record scope all.", Writer),
         new(MemberRole.Viewer, "Viewer", "Reads records and members; changes nothing.", Reader),

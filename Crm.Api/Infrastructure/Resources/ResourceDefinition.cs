@@ -1,3 +1,4 @@
+using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Listing;
 using Crm.Domain;
 using Crm.Domain.Tenancy;
@@ -12,6 +13,18 @@ public delegate TInput InputValidator<TInput>(TInput input, Dictionary<string, s
 public delegate Task ReferenceCheck<TInput>(
     ResourceServices services, IReadOnlyList<(TInput Input, string Prefix, Guid Id)> items, Dictionary<string, string[]> errors,
     CancellationToken cancellationToken);
+
+/// <summary>
+/// Completes validated inputs with what only the database knows (a deal's default pipeline and first stage), in one
+/// query each for a whole batch, before their references are checked; errors as for <see cref="ReferenceCheck{TInput}"/>.
+/// Answers the completed inputs in the order of <paramref name="items"/>.
+/// </summary>
+public delegate Task<IReadOnlyList<TInput>> InputCompletion<TInput>(
+    ResourceServices services, IReadOnlyList<(TInput Input, string Prefix, Guid Id)> items, Dictionary<string, string[]> errors,
+    CancellationToken cancellationToken);
+
+/// <summary>Why a record may not be deleted now (a pipeline that still has deals: a 409), or null when it may.</summary>
+public delegate Task<IResult?> DeleteCheck<TEntity>(ResourceServices services, TEntity record, CancellationToken cancellationToken);
 
 /// <summary>
 /// A field two items of one batch may not share (the database would reject the second anyway, but without naming
@@ -68,6 +81,19 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
 
     public required ReferenceCheck<TInput> CheckReferences { get; init; }
 
+    public InputCompletion<TInput>? Complete { get; init; }
+
+    public DeleteCheck<TEntity>? CheckDelete { get; init; }
+
+    /// <summary>
+    /// Workspace configuration (pipelines, products) rather than owned records: every member sees all of it, whatever
+    /// their record scope. Such records have no owner.
+    /// </summary>
+    public bool WorkspaceWide { get; init; }
+
+    /// <summary>What a caller needs to create, change, delete and restore these records (<see cref="Roles"/>).</summary>
+    public Permission WritePermission { get; init; } = Permission.RecordsWrite;
+
     /// <summary>The unique indexes of the table, and the 409 each answers.</summary>
     public required IReadOnlyList<UniqueConflict> Conflicts { get; init; }
 
@@ -81,4 +107,10 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
     public required Func<List<TResponse>, object> ToBatchResponse { get; init; }
 
     public string Route => $"/api/v1/{Plural}";
+
+    public bool MayWrite(CallerAccess caller) => caller.Has(WritePermission);
+
+    /// <summary>The records of the table the caller may see, live or deleted: by record scope unless <see cref="WorkspaceWide"/>.</summary>
+    public IQueryable<TEntity> Scoped(ResourceServices services) =>
+        WorkspaceWide ? Set(services.Db) : services.Caller.Visible(Set(services.Db), services.Db);
 }

@@ -10,7 +10,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
 {
     public async Task<IResult> CreateAsync([AsParameters] ResourceServices services, CancellationToken cancellationToken)
     {
-        if (!services.Caller.CanWrite)
+        if (!resource.MayWrite(services.Caller))
         {
             return CallerAccess.ReadOnly();
         }
@@ -32,8 +32,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
         if (parsed.Value is { } value)
         {
             var input = resource.Validate(resource.OwnedByDefault(value, services.Caller.UserId), errors, "");
-            await resource.CheckReferences(services, [(input, "", id)], errors, cancellationToken);
-            resource.Apply(input, record);
+            resource.Apply((await CheckAsync(services, [(input, "", id)], errors, cancellationToken))[0].Input, record);
         }
         if (errors.Count > 0)
         {
@@ -54,7 +53,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
 
     public async Task<IResult> CreateBatchAsync([AsParameters] ResourceServices services, CancellationToken cancellationToken)
     {
-        if (!services.Caller.CanWrite)
+        if (!resource.MayWrite(services.Caller))
         {
             return CallerAccess.ReadOnly();
         }
@@ -94,14 +93,14 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
         {
             CheckUniqueInBatch(unique, accepted, errors);
         }
-        await resource.CheckReferences(services, accepted, errors, cancellationToken);
+        var checkedItems = await CheckAsync(services, accepted, errors, cancellationToken);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The batch is not valid; nothing was created.");
         }
 
         var created = new List<TEntity>();
-        foreach (var (input, _, id) in accepted)
+        foreach (var (input, _, id) in checkedItems)
         {
             var record = resource.New(id);
             resource.Apply(input, record);

@@ -41,7 +41,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
 
     public async Task<IResult> PatchAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
     {
-        if (!services.Caller.CanWrite)
+        if (!resource.MayWrite(services.Caller))
         {
             return CallerAccess.ReadOnly();
         }
@@ -63,8 +63,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
             return problem;
         }
         var errors = new Dictionary<string, string[]>();
-        var input = resource.Validate(patched.Value!, errors, "");
-        await resource.CheckReferences(services, [(input, "", id)], errors, cancellationToken);
+        var input = (await CheckAsync(services, [(resource.Validate(patched.Value!, errors, ""), "", id)], errors, cancellationToken))[0].Input;
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -90,7 +89,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
 
     public async Task<IResult> DeleteAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
     {
-        if (!services.Caller.CanWrite)
+        if (!resource.MayWrite(services.Caller))
         {
             return CallerAccess.ReadOnly();
         }
@@ -102,6 +101,10 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
         if (ETags.PreconditionProblem(services.HttpContext.Request, record.Version) is { } precondition)
         {
             return precondition;
+        }
+        if (resource.CheckDelete is not null && await resource.CheckDelete(services, record, cancellationToken) is { } refused)
+        {
+            return refused;
         }
         var now = services.Clock.GetUtcNow();
         record.DeletedAt = now;
@@ -116,11 +119,12 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
 
     public async Task<IResult> RestoreAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
     {
-        if (!services.Caller.CanWrite)
+        if (!resource.MayWrite(services.Caller))
         {
             return CallerAccess.ReadOnly();
         }
-        var record = await services.Deleted(resource.Set(services.Db)).FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
+        var record = await resource.Scoped(services).Where(ResourceRecords.IsDeleted<TEntity>())
+            .FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
         if (record is null)
         {
             return NotFound();
@@ -136,7 +140,21 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
         return TypedResults.Ok(resource.ToResponse(record));
     }
 
-    private IQueryable<TEntity> Visible(ResourceServices services) => services.Visible(resource.Set(services.Db));
+    private IQueryable<TEntity> Visible(ResourceServices services) => resource.Scoped(services).Where(ResourceRecords.IsLive<TEntity>());
+
+    /// <summary>Completes the validated inputs (when the resource does) and checks the ids they name; answers the completed inputs.</summary>
+    private async Task<IReadOnlyList<(TInput Input, string Prefix, Guid Id)>> CheckAsync(
+        ResourceServices services, IReadOnlyList<(TInput Input, string Prefix, Guid Id)> items, Dictionary<string, string[]> errors,
+        CancellationToken cancellationToken)
+    {
+        if (resource.Complete is not null)
+        {
+            var completed = await resource.Complete(services, items, errors, cancellationToken);
+            items = [.. items.Select((item, i) => (completed[i], item.Prefix, item.Id))];
+        }
+        await resource.CheckReferences(services, items, errors, cancellationToken);
+        return items;
+    }
 
     /// <summary>Saves the request's changes (the record, its audit rows, the idempotency key) in one transaction.</summary>
     private Task<SaveFailure?> SaveAsync(ResourceServices services, CancellationToken cancellationToken, Action? beforeCommit = null) =>
