@@ -1,6 +1,8 @@
 using Crm.Api.Features.Audit;
 using Crm.Api.Features.Companies;
 using Crm.Api.Features.Contacts;
+using Crm.Api.Features.LeadScoringRules;
+using Crm.Api.Features.Leads;
 
 namespace Crm.Api.Features;
 
@@ -11,6 +13,8 @@ public static class ResourceEndpoints
     {
         routes.MapCompanyEndpoints();
         routes.MapContactEndpoints();
+        routes.MapLeadEndpoints();
+        routes.MapLeadScoringRuleEndpoints();
         routes.MapAuditEndpoints();
         return routes;
     }

@@ -23,6 +23,25 @@ internal static partial class InputRules
         }
     }
 
+    /// <summary>Fails every URL that is not an absolute http or https URL (the tables' <c>~* '^https?://'</c> CHECKs).</summary>
+    public static void CheckUrls(IEnumerable<(string Field, string? Url)> urls, Action<string, string> fail)
+    {
+        foreach (var (field, url) in urls)
+        {
+            if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            {
+                fail(field, "Must be an absolute http or https URL.");
+            }
+        }
+    }
+
+    /// <summary>Fits a numeric(15,2) column: below 10^13 in size, with at most 2 decimals.</summary>
+    public static bool FitsMoneyColumn(decimal value) => Math.Abs(value) < 10_000_000_000_000m && decimal.Round(value, 2) == value;
+
     [GeneratedRegex(@"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")]
     public static partial Regex EmailFormat();
+
+    /// <summary>An ISO 4217 code, upper-case (the validators upper-case what they are given).</summary>
+    [GeneratedRegex("^[A-Z]{3}$")]
+    public static partial Regex CurrencyFormat();
 }

@@ -1,3 +1,4 @@
+using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Listing;
 using Crm.Domain;
 using Crm.Domain.Tenancy;
@@ -79,6 +80,24 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
     public required Type BatchResponseType { get; init; }
 
     public required Func<List<TResponse>, object> ToBatchResponse { get; init; }
+
+    /// <summary>Who may create, change, delete and restore; by default every role but viewer.</summary>
+    public Func<CallerAccess, bool> MayWrite { get; init; } = caller => caller.CanWrite;
+
+    /// <summary>
+    /// True for records members own (record scope all/team/own applies); false for workspace settings such as lead
+    /// scoring rules, which every member sees.
+    /// </summary>
+    public bool ScopedByOwner { get; init; } = true;
+
+    /// <summary>The problem a PATCH answers instead when the record's state allows no change (a converted lead); null to go ahead.</summary>
+    public Func<TEntity, IResult?>? RefuseChange { get; init; }
+
+    /// <summary>
+    /// Adds what goes with a new record (previous input null) or a changed one to the same save, such as a lead's
+    /// score history row.
+    /// </summary>
+    public Action<ResourceServices, TEntity, TInput?>? OnChange { get; init; }
 
     public string Route => $"/api/v1/{Plural}";
 }

@@ -36,7 +36,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
 
     public async Task<IResult> PatchAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
     {
-        if (!services.Caller.CanWrite)
+        if (!resource.MayWrite(services.Caller))
         {
             return CallerAccess.ReadOnly();
         }
@@ -51,8 +51,12 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
             return precondition;
         }
 
-        var before = resource.ToInput(record);
-        var patched = await MergePatchRequest.ReadAsync(request, before, cancellationToken);
+        if (resource.RefuseChange?.Invoke(record) is { } refused)
+        {
+            return refused;
+        }
+
+        var patched = await MergePatchRequest.ReadAsync(request, resource.ToInput(record), cancellationToken);
         if (patched.Problem is { } problem)
         {
             return problem;
@@ -65,11 +69,8 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
             return TypedResults.ValidationProblem(errors);
         }
 
-        resource.Apply(input, record);
-        var audit = services.Audit;
-        if (audit.Updated(resource.EntityType, id, audit.Snapshot(before), audit.Snapshot(resource.ToInput(record))))
+        if (resource.Change(services, record, input))
         {
-            record.StampUpdate(services.Caller.UserId, services.Clock.GetUtcNow());
             if (ETags.TryParseVersion(request, out var expected))
             {
                 services.Db.Entry(record).ExpectVersion(expected);
@@ -85,7 +86,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
 
     public async Task<IResult> DeleteAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
     {
-        if (!services.Caller.CanWrite)
+        if (!resource.MayWrite(services.Caller))
         {
             return CallerAccess.ReadOnly();
         }
@@ -111,11 +112,11 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
 
     public async Task<IResult> RestoreAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
     {
-        if (!services.Caller.CanWrite)
+        if (!resource.MayWrite(services.Caller))
         {
             return CallerAccess.ReadOnly();
         }
-        var record = await services.Deleted(resource.Set(services.Db)).FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
+        var record = await resource.Deleted(services).FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
         if (record is null)
         {
             return NotFound();
@@ -131,7 +132,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
         return TypedResults.Ok(resource.ToResponse(record));
     }
 
-    private IQueryable<TEntity> Visible(ResourceServices services) => services.Visible(resource.Set(services.Db));
+    private IQueryable<TEntity> Visible(ResourceServices services) => resource.Visible(services);
 
     /// <summary>Saves the request's changes (the record, its audit rows, the idempotency key) in one transaction.</summary>
     private Task<SaveFailure?> SaveAsync(ResourceServices services, CancellationToken cancellationToken, Action? beforeCommit = null) =>
