@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Crm.Domain.Companies;
 using Crm.Domain.Contacts;
+using Crm.Domain.Deals;
 using Crm.Domain.Identity;
 using Crm.Domain.Persistence;
 using Crm.Domain.Tenancy;
@@ -202,6 +203,8 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
             .HasPrincipalKey(c => new { c.WorkspaceId, c.Id });
         builder.HasOne<Company>().WithMany().HasForeignKey(l => new { l.WorkspaceId, l.ConvertedCompanyId })
             .HasPrincipalKey(c => new { c.WorkspaceId, c.Id });
+        builder.HasOne<Deal>().WithMany().HasForeignKey(l => new { l.WorkspaceId, l.ConvertedDealId })
+            .HasPrincipalKey(d => new { d.WorkspaceId, d.Id });
         builder.HasAlternateKey(l => new { l.WorkspaceId, l.Id });
         // Named explicitly: the snake_case convention would otherwise rename Npgsql's xmin mapping to "version".
         builder.Property(l => l.Version).IsRowVersion().HasColumnName("xmin").HasColumnType("xid");

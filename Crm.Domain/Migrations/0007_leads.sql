@@ -79,6 +79,7 @@ CREATE TABLE leads (
     -- Foreign key checks bypass row-level security: the references carry the workspace (see companies in 0004).
     CONSTRAINT leads_converted_contact_fk FOREIGN KEY (workspace_id, converted_contact_id) REFERENCES contacts (workspace_id, id),
     CONSTRAINT leads_converted_company_fk FOREIGN KEY (workspace_id, converted_company_id) REFERENCES companies (workspace_id, id),
+    CONSTRAINT leads_converted_deal_fk FOREIGN KEY (workspace_id, converted_deal_id) REFERENCES deals (workspace_id, id),
     CONSTRAINT leads_name_or_company_required CHECK (first_name IS NOT NULL OR last_name IS NOT NULL OR company_name IS NOT NULL),
     CONSTRAINT leads_source_check CHECK (source IN
         ('manual', 'website', 'referral', 'email', 'cold_call', 'social', 'advertising', 'event', 'partner', 'import', 'api', 'linkedin', 'other')),
@@ -119,6 +120,7 @@ CREATE INDEX leads_created_at ON leads (workspace_id, created_at, id);
 CREATE INDEX leads_updated_at ON leads (workspace_id, updated_at, id);
 CREATE INDEX leads_converted_contact ON leads (workspace_id, converted_contact_id) WHERE converted_contact_id IS NOT NULL;
 CREATE INDEX leads_converted_company ON leads (workspace_id, converted_company_id) WHERE converted_company_id IS NOT NULL;
+CREATE INDEX leads_converted_deal ON leads (workspace_id, converted_deal_id) WHERE converted_deal_id IS NOT NULL;
 CREATE INDEX leads_custom_fields ON leads USING gin (custom_fields);
 
 -- Seed 003's lead_scoring_rules: one criterion (field, operator, value) and the points it adds (negative: removes)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Crm.Api.Features.Companies;
 using Crm.Api.Features.Contacts;
 using Crm.Api.Infrastructure.Access;
@@ -9,16 +10,19 @@ using Crm.Api.Infrastructure.Resources;
 using Crm.Domain.Auditing;
 using Crm.Domain.Companies;
 using Crm.Domain.Contacts;
+using Crm.Domain.Deals;
 using Crm.Domain.Leads;
+using Crm.Domain.Pipelines;
 using Crm.Domain.Tenancy;
 using Microsoft.EntityFrameworkCore;
+using static Crm.Api.Infrastructure.Resources.InputRules;
 
 namespace Crm.Api.Features.Leads;
 
 /// <summary>
 /// <c>POST /api/v1/leads/{id}/convert</c> (docs/api.md, "Converting a lead"): in one transaction, links or creates the
-/// lead's contact and company, and marks the lead converted with links to them. Every record made or changed gets its
-/// audit row, as its own endpoints would write it; a failure anywhere leaves nothing behind.
+/// lead's contact and company, optionally creates a deal, and marks the lead converted with links to them. Every record
+/// made or changed gets its audit row; a failure anywhere leaves nothing behind.
 /// </summary>
 internal static class LeadConversion
 {
@@ -69,7 +73,8 @@ internal static class LeadConversion
 
         var errors = new Dictionary<string, string[]>();
         var company = await PlanCompanyAsync(services, lead, conversion.CompanyId, errors, cancellationToken);
-        var contact = await PlanContactAsync(services, lead, conversion.ContactId, errors, cancellationToken);
+        var contact = await PlanContactAsync(services, lead, conversion.ContactId, conversion.Deal is not null, errors, cancellationToken);
+        var deal = await PlanDealAsync(services, lead, conversion.Deal, errors, cancellationToken);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The lead cannot be converted as asked; nothing was changed.");
@@ -80,12 +85,17 @@ internal static class LeadConversion
             ? CompanyEndpoints.Resource.AddNew(services, newCompany with { OwnerId = owner }, Guid.CreateVersion7()).Id
             : null);
         var contactId = LinkOrAddContact(services, contact, companyId, owner);
-        MarkConverted(services, lead, contactId, companyId);
+        if (deal is not null)
+        {
+            AddDeal(services, deal, deal.Name.Length > 0 ? deal.Name : company?.Existing?.Name ?? company?.New?.Name ?? NameOf(lead), contactId, companyId, owner);
+        }
+        MarkConverted(services, lead, contactId, companyId, deal?.Id);
 
         var response = new LeadConversionResponse(
             lead.ToResponse(),
             new ConvertedRecord(contactId, contact.Outcome),
-            companyId is { } linked ? new ConvertedRecord(linked, company!.Outcome) : null);
+            companyId is { } linked ? new ConvertedRecord(linked, company!.Outcome) : null,
+            deal is null ? null : new ConvertedRecord(deal.Id, ConversionOutcome.Created));
         var saved = await ResourceRequests.SaveAsync(
             db, [.. CompanyEndpoints.Resource.Conflicts, .. ContactEndpoints.Resource.Conflicts], cancellationToken,
             beforeCommit: () => idempotency.Key?.Remember(db, StatusCodes.Status200OK, null, response, services.Json));
@@ -155,7 +165,7 @@ internal static class LeadConversion
 
     /// <summary>The contact: the one the request names; else a live one the caller sees with the lead's email; else a new one from the lead.</summary>
     private static async Task<Plan<Contact, ContactInput>> PlanContactAsync(
-        ResourceServices services, Lead lead, Guid? contactId, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+        ResourceServices services, Lead lead, Guid? contactId, bool withDeal, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
     {
         var visible = ContactEndpoints.Resource.Visible(services);
         if (contactId is { } requested)
@@ -183,11 +193,100 @@ internal static class LeadConversion
         var input = ContactValidator.Validate(new ContactInput
         {
             FirstName = lead.FirstName, LastName = lead.LastName, Email = lead.Email, Phone = lead.Phone, Title = lead.Title,
-            LifecycleStage = LifecycleStageOf(lead), Source = ContactSourceOf(lead.Source), AddressLine1 = lead.AddressLine1,
+            LifecycleStage = withDeal ? LifecycleStage.Opportunity : LifecycleStageOf(lead), Source = ContactSourceOf(lead.Source), AddressLine1 = lead.AddressLine1,
             AddressLine2 = lead.AddressLine2, City = lead.City, State = lead.State, PostalCode = lead.PostalCode,
             Country = lead.Country, LeadScore = lead.Score,
         }, errors, "contact.");
         return new(null, input, ConversionOutcome.Created);
+    }
+
+    /// <summary>
+    /// The deal, not yet added (its name may wait for the company's, and its contact and company for theirs): in the
+    /// stage asked for, which must be open, else the first open stage of the pipeline asked for, else of the default
+    /// pipeline; with the stage's probability, and the lead's budget and currency unless the request gives others.
+    /// </summary>
+    private static async Task<Deal?> PlanDealAsync(
+        ResourceServices services, Lead lead, LeadConversionDeal? request, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        if (request is null)
+        {
+            return null;
+        }
+        var stage = await StageOfDealAsync(services, request, errors, cancellationToken);
+        var name = Clean(request.Name) ?? "";
+        var value = request.Value ?? lead.Budget ?? 0;
+        var currency = Clean(request.Currency)?.ToUpperInvariant() ?? lead.Currency;
+        CheckLengths([("deal.name", name, 255)], (field, message) => errors[field] = [message]);
+        if (value < 0 || !FitsMoneyColumn(value))
+        {
+            errors["deal.value"] = ["Value must be 0 or more, below 10^13, with at most 2 decimals."];
+        }
+        if (!CurrencyFormat().IsMatch(currency))
+        {
+            errors["deal.currency"] = ["Currency must be an ISO 4217 code of three letters, such as USD."];
+        }
+        return stage is null ? null : new Deal
+        {
+            Name = name, Value = value, Currency = currency, PipelineId = stage.PipelineId, StageId = stage.Id,
+            Probability = stage.DefaultProbability, Status = DealStatus.Open, ExpectedCloseDate = request.ExpectedCloseDate,
+            // As the API writes the lead's source (deals keep it as free text).
+            Source = JsonNamingPolicy.SnakeCaseLower.ConvertName(lead.Source.ToString()),
+        };
+    }
+
+    /// <summary>The open stage the deal starts in, or null after an error on deal.stageId or deal.pipelineId.</summary>
+    private static async Task<PipelineStage?> StageOfDealAsync(
+        ResourceServices services, LeadConversionDeal request, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        // Pipelines and stages are workspace settings: every member may start a deal in any live, active pipeline.
+        var pipelines = services.Db.Pipelines.Where(p => p.DeletedAt == null && p.IsActive);
+        var stages = services.Db.PipelineStages.Where(s => s.DeletedAt == null && pipelines.Any(p => p.Id == s.PipelineId));
+        if (request.StageId is { } stageId)
+        {
+            var stage = await stages.FirstOrDefaultAsync(s => s.Id == stageId && (request.PipelineId == null || s.PipelineId == request.PipelineId), cancellationToken);
+            if (stage is null || stage.Kind != StageKind.Open)
+            {
+                errors["deal.stageId"] = [stage is null ? "No such stage (in that pipeline)." : "A converted lead's deal starts in an open stage."];
+                return null;
+            }
+            return stage;
+        }
+        var pipeline = request.PipelineId is { } pipelineId
+            ? await pipelines.FirstOrDefaultAsync(p => p.Id == pipelineId, cancellationToken)
+            : await pipelines.FirstOrDefaultAsync(p => p.IsDefault, cancellationToken);
+        if (pipeline is null)
+        {
+            errors["deal.pipelineId"] = [request.PipelineId is null ? "The workspace has no default pipeline: give deal.pipelineId." : "No such pipeline."];
+            return null;
+        }
+        var first = await stages.Where(s => s.PipelineId == pipeline.Id && s.Kind == StageKind.Open)
+            .OrderBy(s => s.Position).FirstOrDefaultAsync(cancellationToken);
+        if (first is null)
+        {
+            errors["deal.pipelineId"] = ["The pipeline has no open stage to start a deal in."];
+        }
+        return first;
+    }
+
+    /// <summary>
+    /// Adds the deal, made by the caller, with its audit row. The snapshot names the fields as the deals API does
+    /// (DealInput), so the row reads like one of <c>POST /deals</c>. Its stage history row is written by the database.
+    /// </summary>
+    private static void AddDeal(ResourceServices services, Deal deal, string name, Guid contactId, Guid? companyId, Guid owner)
+    {
+        deal.Name = name;
+        deal.ContactId = contactId;
+        deal.CompanyId = companyId;
+        deal.OwnerId = owner;
+        deal.CreatedBy = services.Caller.UserId;
+        deal.StampUpdate(services.Caller.UserId);
+        services.Db.Deals.Add(deal);
+        var audit = services.Audit;
+        audit.Created("deal", deal.Id, audit.Snapshot(new
+        {
+            deal.Name, deal.Value, deal.Currency, deal.Probability, deal.Status, deal.DealType, deal.Priority, deal.PipelineId,
+            deal.StageId, deal.ExpectedCloseDate, deal.Source, deal.ContactId, deal.CompanyId, deal.OwnerId,
+        }));
     }
 
     /// <summary>
@@ -209,7 +308,7 @@ internal static class LeadConversion
     }
 
     /// <summary>Converted, with its links, by the caller, now; audited as a conversion with every field that changed.</summary>
-    private static void MarkConverted(ResourceServices services, Lead lead, Guid contactId, Guid? companyId)
+    private static void MarkConverted(ResourceServices services, Lead lead, Guid contactId, Guid? companyId, Guid? dealId)
     {
         var audit = services.Audit;
         var before = audit.Snapshot(lead.ToResponse());
@@ -219,6 +318,7 @@ internal static class LeadConversion
         lead.ConvertedBy = services.Caller.UserId;
         lead.ConvertedContactId = contactId;
         lead.ConvertedCompanyId = companyId;
+        lead.ConvertedDealId = dealId;
         lead.StampUpdate(services.Caller.UserId, now);
         var (oldValues, newValues) = AuditTrail.Changes(before, audit.Snapshot(lead.ToResponse()));
         audit.Record(AuditAction.Converted, LeadEndpoints.EntityType, lead.Id, oldValues, newValues);
@@ -232,6 +332,9 @@ internal static class LeadConversion
         lead.OwnerId is { } owner && await services.Db.WorkspaceMembers.AnyAsync(m => m.UserId == owner && m.Status == MemberStatus.Active, cancellationToken)
             ? owner
             : services.Caller.UserId;
+
+    /// <summary>"First Last", or whichever the lead has (a lead without a company name has one of them).</summary>
+    private static string NameOf(Lead lead) => string.Join(' ', new[] { lead.FirstName, lead.LastName }.OfType<string>());
 
     /// <summary>The host of the lead's website without "www.", when it is a valid company domain.</summary>
     private static string? DomainOf(string? website)

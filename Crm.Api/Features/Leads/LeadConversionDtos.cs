@@ -14,10 +14,34 @@ public sealed record LeadConversionRequest
     /// company name, is linked, or one is created from the lead (none when the lead has no company name).
     /// </summary>
     public Guid? CompanyId { get; init; }
+
+    /// <summary>Present (<c>{}</c> will do) to create a deal as well; absent or null for none.</summary>
+    public LeadConversionDeal? Deal { get; init; }
+}
+
+/// <summary>The deal a conversion creates; every member is optional.</summary>
+public sealed record LeadConversionDeal
+{
+    /// <summary>Default: the company's name, else the lead's name.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>A live, active pipeline; default: the stage's pipeline, else the workspace's default pipeline.</summary>
+    public Guid? PipelineId { get; init; }
+
+    /// <summary>An open stage of the pipeline; default: its first open stage.</summary>
+    public Guid? StageId { get; init; }
+
+    /// <summary>Default: the lead's budget (0 without one).</summary>
+    public decimal? Value { get; init; }
+
+    /// <summary>ISO 4217 code; default: the lead's currency.</summary>
+    public string? Currency { get; init; }
+
+    public DateOnly? ExpectedCloseDate { get; init; }
 }
 
 /// <summary>What the conversion did: the converted lead (read-only from now on) and the records it linked or created.</summary>
-public sealed record LeadConversionResponse(LeadResponse Lead, ConvertedRecord Contact, ConvertedRecord? Company);
+public sealed record LeadConversionResponse(LeadResponse Lead, ConvertedRecord Contact, ConvertedRecord? Company, ConvertedRecord? Deal);
 
 /// <summary>A record the conversion linked or created.</summary>
 public sealed record ConvertedRecord(Guid Id, ConversionOutcome Outcome);
