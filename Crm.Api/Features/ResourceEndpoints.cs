@@ -1,8 +1,11 @@
 using Crm.Api.Features.Audit;
 using Crm.Api.Features.Companies;
 using Crm.Api.Features.Contacts;
+using Crm.Api.Features.Deals;
 using Crm.Api.Features.LeadScoringRules;
 using Crm.Api.Features.Leads;
+using Crm.Api.Features.Pipelines;
+using Crm.Api.Features.Products;
 
 namespace Crm.Api.Features;
 
@@ -13,6 +16,9 @@ public static class ResourceEndpoints
     {
         routes.MapCompanyEndpoints();
         routes.MapContactEndpoints();
+        routes.MapPipelineEndpoints();
+        routes.MapProductEndpoints();
+        routes.MapDealEndpoints();
         routes.MapLeadEndpoints();
         routes.MapLeadScoringRuleEndpoints();
         routes.MapAuditEndpoints();

@@ -121,7 +121,7 @@ public sealed class DealStageChange : ITenantOwned
 /// A line of a deal (seed 003's deal_products): a product of the catalogue or free text, priced in the deal's currency.
 /// The deal's value follows the sum of its lines' totals.
 /// </summary>
-public sealed class DealLineItem : ITenantOwned
+public sealed class DealLineItem : ITenantOwned, IChangeStamped
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
 

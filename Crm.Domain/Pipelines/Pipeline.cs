@@ -53,7 +53,7 @@ public sealed class Pipeline : IBusinessRecord
 }
 
 /// <summary>A step of a pipeline (seeds 000's stages, 001 and 003's pipeline_stages).</summary>
-public sealed class PipelineStage : ITenantOwned
+public sealed class PipelineStage : ITenantOwned, IChangeStamped
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
 

@@ -5,7 +5,7 @@ namespace Crm.Domain.Tenancy;
 /// an owner, an optimistic-concurrency version (PostgreSQL's xmin, the ETag), who created and last changed it, and a
 /// soft-delete time.
 /// </summary>
-public interface IBusinessRecord : IOwnedRecord
+public interface IBusinessRecord : IOwnedRecord, IChangeStamped
 {
     Guid Id { get; }
 
@@ -13,10 +13,6 @@ public interface IBusinessRecord : IOwnedRecord
     uint Version { get; }
 
     Guid? CreatedBy { get; set; }
-
-    Guid? UpdatedBy { get; set; }
-
-    DateTimeOffset UpdatedAt { get; set; }
 
     DateTimeOffset? DeletedAt { get; set; }
 }

@@ -57,7 +57,7 @@ internal static partial class CompanyValidator
         CheckUrls([("website", normalized.Website), ("logoUrl", normalized.LogoUrl), ("linkedinUrl", normalized.LinkedinUrl), ("facebookUrl", normalized.FacebookUrl)], Fail);
         if (!CurrencyFormat().IsMatch(normalized.Currency))
         {
-            Fail("currency", "Currency must be an ISO 4217 code of three letters, such as USD.");
+            Fail("currency", CurrencyRule);
         }
         if (normalized.Size is { } size && !CompanySizes.All.Contains(size))
         {
@@ -71,7 +71,7 @@ internal static partial class CompanyValidator
         {
             Fail("employeeCount", "Employee count must be positive.");
         }
-        if (normalized.AnnualRevenue is { } revenue && (revenue <= 0 || !FitsMoneyColumn(revenue)))
+        if (normalized.AnnualRevenue is { } revenue && (revenue <= 0 || !IsAmount(revenue)))
         {
             Fail("annualRevenue", "Annual revenue must be positive, below 10^13, with at most 2 decimals.");
         }

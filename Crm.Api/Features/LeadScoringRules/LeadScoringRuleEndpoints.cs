@@ -1,7 +1,7 @@
+using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Listing;
 using Crm.Api.Infrastructure.Resources;
 using Crm.Domain.Leads;
-using Crm.Domain.Tenancy;
 
 namespace Crm.Api.Features.LeadScoringRules;
 
@@ -50,8 +50,8 @@ public static class LeadScoringRuleEndpoints
         BatchRequestType = typeof(LeadScoringRuleBatchRequest),
         BatchResponseType = typeof(LeadScoringRuleBatchResponse),
         ToBatchResponse = responses => new LeadScoringRuleBatchResponse(responses),
-        MayWrite = caller => caller.Role is MemberRole.Owner or MemberRole.Admin or MemberRole.Manager,
-        ScopedByOwner = false,
+        WriterRoles = CallerAccess.ConfigurationManagers,
+        WorkspaceWide = true,
     };
 
     public static IEndpointRouteBuilder MapLeadScoringRuleEndpoints(this IEndpointRouteBuilder routes)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Crm.Api.Features.Companies;
 using Crm.Api.Features.Contacts;
+using Crm.Api.Features.Deals;
 using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Auditing;
 using Crm.Api.Infrastructure.Concurrency;
@@ -12,7 +13,6 @@ using Crm.Domain.Companies;
 using Crm.Domain.Contacts;
 using Crm.Domain.Deals;
 using Crm.Domain.Leads;
-using Crm.Domain.Pipelines;
 using Crm.Domain.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using static Crm.Api.Infrastructure.Resources.InputRules;
@@ -74,7 +74,8 @@ internal static class LeadConversion
         var errors = new Dictionary<string, string[]>();
         var company = await PlanCompanyAsync(services, lead, conversion.CompanyId, errors, cancellationToken);
         var contact = await PlanContactAsync(services, lead, conversion.ContactId, conversion.Deal is not null, errors, cancellationToken);
-        var deal = await PlanDealAsync(services, lead, conversion.Deal, errors, cancellationToken);
+        var deal = await PlanDealAsync(
+            services, lead, conversion.Deal, company?.Existing?.Name ?? company?.New?.Name ?? NameOf(lead), errors, cancellationToken);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The lead cannot be converted as asked; nothing was changed.");
@@ -85,17 +86,15 @@ internal static class LeadConversion
             ? CompanyEndpoints.Resource.AddNew(services, newCompany with { OwnerId = owner }, Guid.CreateVersion7()).Id
             : null);
         var contactId = LinkOrAddContact(services, contact, companyId, owner);
-        if (deal is not null)
-        {
-            AddDeal(services, deal, deal.Name.Length > 0 ? deal.Name : company?.Existing?.Name ?? company?.New?.Name ?? NameOf(lead), contactId, companyId, owner);
-        }
-        MarkConverted(services, lead, contactId, companyId, deal?.Id);
+        var dealId = deal is null ? (Guid?)null : DealEndpoints.Resource.AddNew(
+            services, deal with { ContactId = contactId, CompanyId = companyId, OwnerId = owner }, Guid.CreateVersion7()).Id;
+        MarkConverted(services, lead, contactId, companyId, dealId);
 
         var response = new LeadConversionResponse(
             lead.ToResponse(),
             new ConvertedRecord(contactId, contact.Outcome),
             companyId is { } linked ? new ConvertedRecord(linked, company!.Outcome) : null,
-            deal is null ? null : new ConvertedRecord(deal.Id, ConversionOutcome.Created));
+            dealId is { } created ? new ConvertedRecord(created, ConversionOutcome.Created) : null);
         var saved = await ResourceRequests.SaveAsync(
             db, [.. CompanyEndpoints.Resource.Conflicts, .. ContactEndpoints.Resource.Conflicts], cancellationToken,
             beforeCommit: () => idempotency.Key?.Remember(db, StatusCodes.Status200OK, null, response, services.Json));
@@ -201,92 +200,42 @@ internal static class LeadConversion
     }
 
     /// <summary>
-    /// The deal, not yet added (its name may wait for the company's, and its contact and company for theirs): in the
-    /// stage asked for, which must be open, else the first open stage of the pipeline asked for, else of the default
-    /// pipeline; with the stage's probability, and the lead's budget and currency unless the request gives others.
+    /// The deal's input, validated and completed as <c>POST /deals</c> does it (the pipeline asked for, else the stage's,
+    /// else the default pipeline; the stage asked for, else the pipeline's first; the stage's probability), named
+    /// <paramref name="defaultName"/> and worth the lead's budget in its currency unless the request says otherwise. It
+    /// must start open, in an active pipeline. Its contact, company and owner are set once they exist.
     /// </summary>
-    private static async Task<Deal?> PlanDealAsync(
-        ResourceServices services, Lead lead, LeadConversionDeal? request, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    private static async Task<DealInput?> PlanDealAsync(
+        ResourceServices services, Lead lead, LeadConversionDeal? request, string defaultName, Dictionary<string, string[]> errors,
+        CancellationToken cancellationToken)
     {
         if (request is null)
         {
             return null;
         }
-        var stage = await StageOfDealAsync(services, request, errors, cancellationToken);
-        var name = Clean(request.Name) ?? "";
-        var value = request.Value ?? lead.Budget ?? 0;
-        var currency = Clean(request.Currency)?.ToUpperInvariant() ?? lead.Currency;
-        CheckLengths([("deal.name", name, 255)], (field, message) => errors[field] = [message]);
-        if (value < 0 || !FitsMoneyColumn(value))
+        const string prefix = "deal.";
+        var deals = DealEndpoints.Resource;
+        var input = deals.Validate(new DealInput
         {
-            errors["deal.value"] = ["Value must be 0 or more, below 10^13, with at most 2 decimals."];
-        }
-        if (!CurrencyFormat().IsMatch(currency))
-        {
-            errors["deal.currency"] = ["Currency must be an ISO 4217 code of three letters, such as USD."];
-        }
-        return stage is null ? null : new Deal
-        {
-            Name = name, Value = value, Currency = currency, PipelineId = stage.PipelineId, StageId = stage.Id,
-            Probability = stage.DefaultProbability, Status = DealStatus.Open, ExpectedCloseDate = request.ExpectedCloseDate,
-            // As the API writes the lead's source (deals keep it as free text).
+            Name = Clean(request.Name) ?? defaultName, Value = request.Value ?? lead.Budget ?? 0, Currency = request.Currency ?? lead.Currency,
+            PipelineId = request.PipelineId, StageId = request.StageId, ExpectedCloseDate = request.ExpectedCloseDate,
+            // The lead's source as the API writes it (deals keep it as free text).
             Source = JsonNamingPolicy.SnakeCaseLower.ConvertName(lead.Source.ToString()),
-        };
-    }
-
-    /// <summary>The open stage the deal starts in, or null after an error on deal.stageId or deal.pipelineId.</summary>
-    private static async Task<PipelineStage?> StageOfDealAsync(
-        ResourceServices services, LeadConversionDeal request, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
-    {
-        // Pipelines and stages are workspace settings: every member may start a deal in any live, active pipeline.
-        var pipelines = services.Db.Pipelines.Where(p => p.DeletedAt == null && p.IsActive);
-        var stages = services.Db.PipelineStages.Where(s => s.DeletedAt == null && pipelines.Any(p => p.Id == s.PipelineId));
-        if (request.StageId is { } stageId)
+        }, errors, prefix);
+        var completed = (await deals.Complete!(services, [(input, prefix, Guid.Empty)], errors, cancellationToken))[0];
+        if (completed.Status is not { } status)
         {
-            var stage = await stages.FirstOrDefaultAsync(s => s.Id == stageId && (request.PipelineId == null || s.PipelineId == request.PipelineId), cancellationToken);
-            if (stage is null || stage.Kind != StageKind.Open)
-            {
-                errors["deal.stageId"] = [stage is null ? "No such stage (in that pipeline)." : "A converted lead's deal starts in an open stage."];
-                return null;
-            }
-            return stage;
+            return null; // no pipeline or stage: the completion said why
         }
-        var pipeline = request.PipelineId is { } pipelineId
-            ? await pipelines.FirstOrDefaultAsync(p => p.Id == pipelineId, cancellationToken)
-            : await pipelines.FirstOrDefaultAsync(p => p.IsDefault, cancellationToken);
-        if (pipeline is null)
+        if (status != DealStatus.Open)
         {
-            errors["deal.pipelineId"] = [request.PipelineId is null ? "The workspace has no default pipeline: give deal.pipelineId." : "No such pipeline."];
-            return null;
+            errors[prefix + "stageId"] = ["A converted lead's deal starts in an open stage."];
         }
-        var first = await stages.Where(s => s.PipelineId == pipeline.Id && s.Kind == StageKind.Open)
-            .OrderBy(s => s.Position).FirstOrDefaultAsync(cancellationToken);
-        if (first is null)
+        else if (!await services.Db.Pipelines.AnyAsync(p => p.Id == completed.PipelineId && p.IsActive, cancellationToken))
         {
-            errors["deal.pipelineId"] = ["The pipeline has no open stage to start a deal in."];
+            errors[prefix + "pipelineId"] = ["The pipeline is not active: it takes no new deals."];
         }
-        return first;
-    }
-
-    /// <summary>
-    /// Adds the deal, made by the caller, with its audit row. The snapshot names the fields as the deals API does
-    /// (DealInput), so the row reads like one of <c>POST /deals</c>. Its stage history row is written by the database.
-    /// </summary>
-    private static void AddDeal(ResourceServices services, Deal deal, string name, Guid contactId, Guid? companyId, Guid owner)
-    {
-        deal.Name = name;
-        deal.ContactId = contactId;
-        deal.CompanyId = companyId;
-        deal.OwnerId = owner;
-        deal.CreatedBy = services.Caller.UserId;
-        deal.StampUpdate(services.Caller.UserId);
-        services.Db.Deals.Add(deal);
-        var audit = services.Audit;
-        audit.Created("deal", deal.Id, audit.Snapshot(new
-        {
-            deal.Name, deal.Value, deal.Currency, deal.Probability, deal.Status, deal.DealType, deal.Priority, deal.PipelineId,
-            deal.StageId, deal.ExpectedCloseDate, deal.Source, deal.ContactId, deal.CompanyId, deal.OwnerId,
-        }));
+        return completed;
     }
 
     /// <summary>

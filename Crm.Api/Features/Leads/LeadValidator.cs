@@ -56,19 +56,19 @@ internal static class LeadValidator
         CheckUrls([("website", normalized.Website), ("referrerUrl", normalized.ReferrerUrl), ("landingPageUrl", normalized.LandingPageUrl)], Fail);
         if (!CurrencyFormat().IsMatch(normalized.Currency))
         {
-            Fail("currency", "Currency must be an ISO 4217 code of three letters, such as USD.");
+            Fail("currency", CurrencyRule);
         }
         if (normalized.EmployeeCount is <= 0)
         {
             Fail("employeeCount", "Employee count must be positive.");
         }
-        if (normalized.AnnualRevenue is { } revenue && (revenue <= 0 || !FitsMoneyColumn(revenue)))
+        if (normalized.AnnualRevenue is { } revenue && (revenue <= 0 || !IsAmount(revenue)))
         {
             Fail("annualRevenue", "Annual revenue must be positive, below 10^13, with at most 2 decimals.");
         }
-        if (normalized.Budget is { } budget && (budget < 0 || !FitsMoneyColumn(budget)))
+        if (normalized.Budget is { } budget && !IsAmount(budget))
         {
-            Fail("budget", "Budget must be 0 or more, below 10^13, with at most 2 decimals.");
+            Fail("budget", $"Budget must be {AmountRule}.");
         }
         if (normalized.FirstTouchAt > normalized.LastTouchAt)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Security.Claims;
 using Crm.Api.Features.Auth;
 using Crm.Domain;
@@ -13,6 +14,10 @@ namespace Crm.Api.Infrastructure.Access;
 /// </summary>
 public sealed record CallerAccess(Guid UserId, MemberRole Role, RecordScope Scope)
 {
+    /// <summary>The roles that may change workspace configuration such as pipelines and products.</summary>
+    public static readonly IReadOnlySet<MemberRole> ConfigurationManagers =
+        FrozenSet.Create(MemberRole.Owner, MemberRole.Admin, MemberRole.Manager);
+
     public bool CanWrite => Role != MemberRole.Viewer;
 
     public static CallerAccess From(ClaimsPrincipal user)

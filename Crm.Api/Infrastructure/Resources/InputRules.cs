@@ -35,13 +35,17 @@ internal static partial class InputRules
         }
     }
 
-    /// <summary>Fits a numeric(15,2) column: below 10^13 in size, with at most 2 decimals.</summary>
-    public static bool FitsMoneyColumn(decimal value) => Math.Abs(value) < 10_000_000_000_000m && decimal.Round(value, 2) == value;
+    /// <summary>Whether <paramref name="value"/> fits a <c>numeric(15, 2)</c> money column and is not negative.</summary>
+    public static bool IsAmount(decimal value) => value is >= 0 and < 10_000_000_000_000m && decimal.Round(value, 2) == value;
+
+    public const string AmountRule = "at least 0, below 10^13, with at most 2 decimals";
 
     [GeneratedRegex(@"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")]
     public static partial Regex EmailFormat();
 
-    /// <summary>An ISO 4217 code, upper-case (the validators upper-case what they are given).</summary>
+    /// <summary>An ISO 4217 code, upper-case.</summary>
     [GeneratedRegex("^[A-Z]{3}$")]
     public static partial Regex CurrencyFormat();
+
+    public const string CurrencyRule = "Currency must be an ISO 4217 code of three letters, such as USD.";
 }

@@ -15,6 +15,18 @@ public delegate Task ReferenceCheck<TInput>(
     CancellationToken cancellationToken);
 
 /// <summary>
+/// Completes validated inputs with what only the database knows (a deal's default pipeline and first stage), in one
+/// query each for a whole batch, before their references are checked; errors as for <see cref="ReferenceCheck{TInput}"/>.
+/// Answers the completed inputs in the order of <paramref name="items"/>.
+/// </summary>
+public delegate Task<IReadOnlyList<TInput>> InputCompletion<TInput>(
+    ResourceServices services, IReadOnlyList<(TInput Input, string Prefix, Guid Id)> items, Dictionary<string, string[]> errors,
+    CancellationToken cancellationToken);
+
+/// <summary>Why a record may not be deleted now (a pipeline that still has deals: a 409), or null when it may.</summary>
+public delegate Task<IResult?> DeleteCheck<TEntity>(ResourceServices services, TEntity record, CancellationToken cancellationToken);
+
+/// <summary>
 /// A field two items of one batch may not share (the database would reject the second anyway, but without naming
 /// the item): answered as "Another item of this batch has the {Field} {value}." on every later item.
 /// </summary>
@@ -69,6 +81,19 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
 
     public required ReferenceCheck<TInput> CheckReferences { get; init; }
 
+    public InputCompletion<TInput>? Complete { get; init; }
+
+    public DeleteCheck<TEntity>? CheckDelete { get; init; }
+
+    /// <summary>
+    /// Workspace configuration (pipelines, products) rather than owned records: every member sees all of it, whatever
+    /// their record scope. Such records have no owner.
+    /// </summary>
+    public bool WorkspaceWide { get; init; }
+
+    /// <summary>The roles that may create, change, delete and restore these records; null: every role but viewer.</summary>
+    public IReadOnlySet<MemberRole>? WriterRoles { get; init; }
+
     /// <summary>The unique indexes of the table, and the 409 each answers.</summary>
     public required IReadOnlyList<UniqueConflict> Conflicts { get; init; }
 
@@ -81,15 +106,6 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
 
     public required Func<List<TResponse>, object> ToBatchResponse { get; init; }
 
-    /// <summary>Who may create, change, delete and restore; by default every role but viewer.</summary>
-    public Func<CallerAccess, bool> MayWrite { get; init; } = caller => caller.CanWrite;
-
-    /// <summary>
-    /// True for records members own (record scope all/team/own applies); false for workspace settings such as lead
-    /// scoring rules, which every member sees.
-    /// </summary>
-    public bool ScopedByOwner { get; init; } = true;
-
     /// <summary>The problem a PATCH answers instead when the record's state allows no change (a converted lead); null to go ahead.</summary>
     public Func<TEntity, IResult?>? RefuseChange { get; init; }
 
@@ -100,4 +116,10 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
     public Action<ResourceServices, TEntity, TInput?>? OnChange { get; init; }
 
     public string Route => $"/api/v1/{Plural}";
+
+    public bool MayWrite(CallerAccess caller) => WriterRoles?.Contains(caller.Role) ?? caller.CanWrite;
+
+    /// <summary>The records of the table the caller may see, live or deleted: by record scope unless <see cref="WorkspaceWide"/>.</summary>
+    public IQueryable<TEntity> Scoped(ResourceServices services) =>
+        WorkspaceWide ? Set(services.Db) : services.Caller.Visible(Set(services.Db), services.Db);
 }

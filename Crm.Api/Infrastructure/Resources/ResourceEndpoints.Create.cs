@@ -31,7 +31,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
         var input = parsed.Value is { } value ? resource.Validate(resource.OwnedByDefault(value, services.Caller.UserId), errors, "") : null;
         if (input is not null)
         {
-            await resource.CheckReferences(services, [(input, "", id)], errors, cancellationToken);
+            input = (await CheckAsync(services, [(input, "", id)], errors, cancellationToken))[0].Input;
         }
         if (errors.Count > 0)
         {
@@ -92,13 +92,13 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
         {
             CheckUniqueInBatch(unique, accepted, errors);
         }
-        await resource.CheckReferences(services, accepted, errors, cancellationToken);
+        var checkedItems = await CheckAsync(services, accepted, errors, cancellationToken);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The batch is not valid; nothing was created.");
         }
 
-        var created = accepted.Select(a => resource.AddNew(services, a.Input, a.Id)).ToList();
+        var created = checkedItems.Select(a => resource.AddNew(services, a.Input, a.Id)).ToList();
         // One SaveChanges: one transaction, so a duplicate found by the database undoes the whole batch.
         var saved = await SaveAsync(services, cancellationToken, beforeCommit: () =>
             idempotency.Key?.Remember(services.Db, StatusCodes.Status200OK, null, ToBatchResponse(created), services.Json));

@@ -62,8 +62,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
             return problem;
         }
         var errors = new Dictionary<string, string[]>();
-        var input = resource.Validate(patched.Value!, errors, "");
-        await resource.CheckReferences(services, [(input, "", id)], errors, cancellationToken);
+        var input = (await CheckAsync(services, [(resource.Validate(patched.Value!, errors, ""), "", id)], errors, cancellationToken))[0].Input;
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -99,6 +98,10 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
         {
             return precondition;
         }
+        if (resource.CheckDelete is not null && await resource.CheckDelete(services, record, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
         var now = services.Clock.GetUtcNow();
         record.DeletedAt = now;
         record.StampUpdate(services.Caller.UserId, now);
@@ -116,7 +119,8 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
         {
             return CallerAccess.ReadOnly();
         }
-        var record = await resource.Deleted(services).FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
+        var record = await resource.Scoped(services).Where(ResourceRecords.IsDeleted<TEntity>())
+            .FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
         if (record is null)
         {
             return NotFound();
@@ -133,6 +137,20 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
     }
 
     private IQueryable<TEntity> Visible(ResourceServices services) => resource.Visible(services);
+
+    /// <summary>Completes the validated inputs (when the resource does) and checks the ids they name; answers the completed inputs.</summary>
+    private async Task<IReadOnlyList<(TInput Input, string Prefix, Guid Id)>> CheckAsync(
+        ResourceServices services, IReadOnlyList<(TInput Input, string Prefix, Guid Id)> items, Dictionary<string, string[]> errors,
+        CancellationToken cancellationToken)
+    {
+        if (resource.Complete is not null)
+        {
+            var completed = await resource.Complete(services, items, errors, cancellationToken);
+            items = [.. items.Select((item, i) => (completed[i], item.Prefix, item.Id))];
+        }
+        await resource.CheckReferences(services, items, errors, cancellationToken);
+        return items;
+    }
 
     /// <summary>Saves the request's changes (the record, its audit rows, the idempotency key) in one transaction.</summary>
     private Task<SaveFailure?> SaveAsync(ResourceServices services, CancellationToken cancellationToken, Action? beforeCommit = null) =>

@@ -10,25 +10,13 @@ namespace Crm.Api.Infrastructure.Resources;
 /// </summary>
 public static class ResourceOperations
 {
-    /// <summary>The live records the caller sees: of their record scope, or all of them for workspace settings.</summary>
+    /// <summary>The live records the caller sees: of their record scope, or all of them for workspace configuration.</summary>
     public static IQueryable<TEntity> Visible<TEntity, TInput, TResponse>(
         this ResourceDefinition<TEntity, TInput, TResponse> resource, ResourceServices services)
         where TEntity : class, IBusinessRecord
         where TInput : class, new()
         where TResponse : notnull =>
-        resource.ScopedByOwner
-            ? services.Visible(resource.Set(services.Db))
-            : resource.Set(services.Db).Where(ResourceRecords.IsLive<TEntity>());
-
-    /// <summary>The soft-deleted records the caller sees, for restore.</summary>
-    public static IQueryable<TEntity> Deleted<TEntity, TInput, TResponse>(
-        this ResourceDefinition<TEntity, TInput, TResponse> resource, ResourceServices services)
-        where TEntity : class, IBusinessRecord
-        where TInput : class, new()
-        where TResponse : notnull =>
-        resource.ScopedByOwner
-            ? services.Deleted(resource.Set(services.Db))
-            : resource.Set(services.Db).Where(ResourceRecords.IsDeleted<TEntity>());
+        resource.Scoped(services).Where(ResourceRecords.IsLive<TEntity>());
 
     /// <summary>Adds a new record, made by the caller from a validated input, with its audit row.</summary>
     public static TEntity AddNew<TEntity, TInput, TResponse>(

@@ -13,7 +13,7 @@ internal static class ResourceRecords
     public static Expression<Func<T, bool>> IsDeleted<T>() where T : class, IBusinessRecord => e => e.DeletedAt != null;
 
     /// <summary>Stamps a change: who made it, and (when given) when.</summary>
-    public static void StampUpdate(this IBusinessRecord record, Guid userId, DateTimeOffset? at = null)
+    public static void StampUpdate(this IChangeStamped record, Guid userId, DateTimeOffset? at = null)
     {
         record.UpdatedBy = userId;
         if (at is { } updatedAt)

@@ -16,6 +16,8 @@ internal sealed class LeadApi(CompanyApi companies)
 
     public CompanyApi Rules { get; } = companies.WithResource("/api/v1/lead-scoring-rules");
 
+    public CompanyApi Deals { get; } = companies.WithResource("/api/v1/deals");
+
     public Guid UserId => Companies.UserId;
 
     public Guid WorkspaceId => Companies.WorkspaceId;
@@ -69,6 +71,13 @@ internal sealed class LeadApi(CompanyApi companies)
 
     public async Task<List<string?>> ListFieldAsync(string field, string query = "", CompanyApi? api = null) =>
         [.. (await ListAsync(query, api)).Select(e => e.GetProperty(field).GetString())];
+
+    /// <summary>GET of another resource's record (200) through <paramref name="api"/>.</summary>
+    public async Task<JsonElement> GetAsync(CompanyApi api, Guid id)
+    {
+        using var response = await api.SendAsync(HttpMethod.Get, $"/{id}");
+        return await ReadAsync(response);
+    }
 
     public async Task<JsonElement[]> ScoreHistoryAsync(Guid id, string query = "")
     {

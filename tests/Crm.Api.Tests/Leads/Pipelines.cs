@@ -35,36 +35,12 @@ internal static class Pipelines
         return (pipelineId, stageIds);
     }
 
-    /// <summary>The stage history rows of a deal, oldest first, as (from, to) stage ids.</summary>
-    public static async Task<List<(Guid? From, Guid To)>> StageHistoryAsync(ApiFactory factory, Guid dealId)
+    /// <summary>Makes a pipeline take no new deals.</summary>
+    public static async Task DeactivateAsync(ApiFactory factory, Guid pipelineId)
     {
-        await using var command = factory.Database.DataSource.CreateCommand(
-            "SELECT from_stage_id, to_stage_id FROM deal_stage_history WHERE deal_id = $1 ORDER BY changed_at, id");
-        command.Parameters.Add(new() { Value = dealId });
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<(Guid?, Guid)>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add((reader.IsDBNull(0) ? null : reader.GetGuid(0), reader.GetGuid(1)));
-        }
-        return rows;
-    }
-
-    /// <summary>A deal row as the database has it: (name, value, currency, pipeline, stage, probability, status, contact, company, owner).</summary>
-    public static async Task<(string Name, decimal Value, string Currency, Guid Pipeline, Guid Stage, int Probability, string Status, Guid? Contact, Guid? Company, Guid? Owner)?> DealAsync(
-        ApiFactory factory, Guid dealId)
-    {
-        await using var command = factory.Database.DataSource.CreateCommand(
-            "SELECT name, value, currency, pipeline_id, stage_id, probability, status, contact_id, company_id, owner_id FROM deals WHERE id = $1");
-        command.Parameters.Add(new() { Value = dealId });
-        await using var reader = await command.ExecuteReaderAsync();
-        if (!await reader.ReadAsync())
-        {
-            return null;
-        }
-        Guid? Nullable(int i) => reader.IsDBNull(i) ? null : reader.GetGuid(i);
-        return (reader.GetString(0), reader.GetDecimal(1), reader.GetString(2), reader.GetGuid(3), reader.GetGuid(4), reader.GetInt32(5),
-            reader.GetString(6), Nullable(7), Nullable(8), Nullable(9));
+        await using var command = factory.Database.DataSource.CreateCommand("UPDATE pipelines SET is_active = false WHERE id = $1");
+        command.Parameters.Add(new() { Value = pipelineId });
+        await command.ExecuteNonQueryAsync();
     }
 
     public static async Task<long> CountDealsAsync(ApiFactory factory, Guid workspaceId)
