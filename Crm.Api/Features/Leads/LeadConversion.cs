@@ -192,9 +192,9 @@ internal static class LeadConversion
         var input = ContactValidator.Validate(new ContactInput
         {
             FirstName = lead.FirstName, LastName = lead.LastName, Email = lead.Email, Phone = lead.Phone, Title = lead.Title,
-            LifecycleStage = withDeal ? LifecycleStage.Opportunity : LifecycleStageOf(lead), Source = ContactSourceOf(lead.Source), AddressLine1 = lead.AddressLine1,
-            AddressLine2 = lead.AddressLine2, City = lead.City, State = lead.State, PostalCode = lead.PostalCode,
-            Country = lead.Country, LeadScore = lead.Score,
+            LifecycleStage = withDeal ? LifecycleStage.Opportunity : LifecycleStageOf(lead), Source = ContactSourceOf(lead.Source),
+            AddressLine1 = lead.AddressLine1, AddressLine2 = lead.AddressLine2, City = lead.City, State = lead.State,
+            PostalCode = lead.PostalCode, Country = lead.Country, LeadScore = lead.Score,
         }, errors, "contact.");
         return new(null, input, ConversionOutcome.Created);
     }
@@ -217,8 +217,8 @@ internal static class LeadConversion
         var deals = DealEndpoints.Resource;
         var input = deals.Validate(new DealInput
         {
-            Name = Clean(request.Name) ?? defaultName, Value = request.Value ?? lead.Budget ?? 0, Currency = request.Currency ?? lead.Currency,
-            PipelineId = request.PipelineId, StageId = request.StageId, ExpectedCloseDate = request.ExpectedCloseDate,
+            Name = Clean(request.Name) ?? defaultName, Value = request.Value ?? lead.Budget ?? 0,
+            Currency = request.Currency ?? lead.Currency, PipelineId = request.PipelineId, StageId = request.StageId, ExpectedCloseDate = request.ExpectedCloseDate,
             // The lead's source as the API writes it (deals keep it as free text).
             Source = JsonNamingPolicy.SnakeCaseLower.ConvertName(lead.Source.ToString()),
         }, errors, prefix);
