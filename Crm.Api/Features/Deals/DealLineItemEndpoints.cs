@@ -260,7 +260,7 @@ internal static class DealLineItemEndpoints
         var db = services.Db;
         // Raw SQL skips the query filter; the row-level security policy still limits it to the session's workspace.
         var locked = await db.Database
-            .SqlQuery<Guid>($"SELECT id AS \"Value\" FROM deals WHERE id = {dealId} AND deleted_at IS NULL FOR UPDATE")
+            .SqlQuery<Guid>($"SELECT id AS \"Value\" FROM deals WHERE id = {dealId} AND deleted_at IS NULL FOR NO KEY UPDATE")
             .ToListAsync(cancellationToken);
         return locked.Count == 0 ? null : await services.Visible(db.Deals).FirstOrDefaultAsync(d => d.Id == dealId, cancellationToken);
     }

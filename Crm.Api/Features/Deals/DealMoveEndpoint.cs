@@ -130,7 +130,7 @@ internal static class DealMoveEndpoint
         var db = services.Db;
         // Raw SQL skips the query filter; the row-level security policy still limits it to the session's workspace.
         var locked = await db.Database
-            .SqlQuery<Guid>($"SELECT id AS \"Value\" FROM pipeline_stages WHERE id = {stageId} AND deleted_at IS NULL FOR UPDATE")
+            .SqlQuery<Guid>($"SELECT id AS \"Value\" FROM pipeline_stages WHERE id = {stageId} AND deleted_at IS NULL FOR NO KEY UPDATE")
             .ToListAsync(cancellationToken);
         return locked.Count == 0 ? null : await db.PipelineStages.AsNoTracking()
             .Where(s => s.Id == stageId && db.Pipelines.Any(p => p.Id == s.PipelineId && p.DeletedAt == null && p.IsActive))

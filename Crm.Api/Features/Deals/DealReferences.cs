@@ -43,19 +43,23 @@ internal static class DealReferences
             void Fail(string field, string message) => errors[prefix + field] = [message];
 
             var stage = input.StageId is { } stageId ? givenStages.FirstOrDefault(s => s.Id == stageId) : null;
+            if (input.StageId is not null && stage is null)
+            {
+                Fail("stageId", "No such stage.");
+                completed.Add(input);
+                continue;
+            }
             var pipelineId = input.PipelineId ?? stage?.PipelineId;
             var pipeline = pipelineId is { } id ? pipelines.FirstOrDefault(p => p.Id == id) : pipelines.FirstOrDefault(p => p.IsDefault);
             if (pipeline is null)
             {
-                Fail("pipelineId", input.PipelineId is null && input.StageId is null
-                    ? "Give a pipelineId: the workspace has no default pipeline."
-                    : "No such pipeline.");
+                Fail("pipelineId", pipelineId is null ? "Give a pipelineId: the workspace has no default pipeline." : "No such pipeline.");
                 completed.Add(input);
                 continue;
             }
-            if (input.StageId is not null && stage?.PipelineId != pipeline.Id)
+            if (stage is not null && stage.PipelineId != pipeline.Id)
             {
-                Fail("stageId", "No such stage in the pipeline.");
+                Fail("stageId", "The stage is not one of the pipeline's.");
                 completed.Add(input);
                 continue;
             }
@@ -110,7 +114,12 @@ internal static class DealReferences
             .Where(m => watcherIds.Contains(m.UserId) && m.Status == MemberStatus.Active).Select(m => m.UserId).ToListAsync(cancellationToken);
         var ids = items.Select(i => i.Id).ToList();
         var existing = await db.Deals.AsNoTracking().Where(d => ids.Contains(d.Id))
-            .Select(d => new { d.Id, d.PipelineId, d.StageId, d.Value, LinesTotal = db.DealLineItems.Where(l => l.DealId == d.Id).Sum(l => (decimal?)l.Total) })
+            .Select(d => new
+            {
+                d.Id, d.PipelineId, d.StageId, d.Value,
+                HasLines = db.DealLineItems.Any(l => l.DealId == d.Id),
+                LinesTotal = db.DealLineItems.Where(l => l.DealId == d.Id).Sum(l => l.Total),
+            })
             .ToListAsync(cancellationToken);
         var pipelineIds = items.Select(i => i.Input.PipelineId).OfType<Guid>().Distinct().ToList();
         var inactivePipelines = await db.Pipelines.Where(p => pipelineIds.Contains(p.Id) && !p.IsActive).Select(p => p.Id).ToListAsync(cancellationToken);
@@ -143,9 +152,9 @@ internal static class DealReferences
             {
                 Fail("stageId", $"Move the deal to another stage with POST /api/v1/deals/{id}/move.");
             }
-            if (deal.LinesTotal is { } linesTotal && input.Value != deal.Value)
+            if (deal.HasLines && input.Value != deal.Value)
             {
-                Fail("value", $"The deal's value is the sum of its line items ({linesTotal}); change the line items instead.");
+                Fail("value", $"The deal's value is the sum of its line items ({deal.LinesTotal}); change the line items instead.");
             }
         }
     }

@@ -273,7 +273,7 @@ internal static class StageEndpoints
     {
         // Raw SQL skips the query filter; the row-level security policy still limits it to the session's workspace.
         var locked = await db.Database
-            .SqlQuery<Guid>($"SELECT id AS \"Value\" FROM pipelines WHERE id = {pipelineId} AND deleted_at IS NULL FOR UPDATE")
+            .SqlQuery<Guid>($"SELECT id AS \"Value\" FROM pipelines WHERE id = {pipelineId} AND deleted_at IS NULL FOR NO KEY UPDATE")
             .ToListAsync(cancellationToken);
         return locked.Count == 0 ? null : await LiveStages(db, pipelineId).ToListAsync(cancellationToken);
     }

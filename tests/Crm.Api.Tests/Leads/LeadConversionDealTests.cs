@@ -87,8 +87,7 @@ public sealed class LeadConversionDealTests(ApiFactory factory) : IClassFixture<
         foreach (var (deal, field) in new (object, string)[]
                  {
                      (new { pipelineId = foreignPipeline }, "deal.pipelineId"),
-                     // The deals API answers an unknown stage on pipelineId: it cannot tell which pipeline was meant.
-                     (new { stageId = foreignStages[0] }, "deal.pipelineId"),
+                     (new { stageId = foreignStages[0] }, "deal.stageId"),
                      (new { stageId = stages[1] }, "deal.stageId"),
                      (new { pipelineId = wonFirst }, "deal.stageId"),
                      (new { pipelineId = pipeline, stageId = otherPipelineStages[0] }, "deal.stageId"),
