@@ -43,8 +43,9 @@ internal static class LeadConversion
         var db = services.Db;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Conversions of one lead queue here, so the second sees the first's outcome: its replay (same Idempotency-Key)
-        // or 409, never a second contact. Row-level security limits the lock to the caller's workspace.
-        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM leads WHERE id = {id} FOR UPDATE", cancellationToken);
+        // or 409, never a second contact. NO KEY: rows that merely reference the lead (score history) need not wait.
+        // Row-level security limits the lock to the caller's workspace.
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM leads WHERE id = {id} FOR NO KEY UPDATE", cancellationToken);
         var idempotency = await IdempotencyKeys.BeginAsync(request, body.Text!, db, cancellationToken);
         if (idempotency.Answer is { } answer)
         {
