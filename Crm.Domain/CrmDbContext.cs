@@ -5,6 +5,7 @@ using Crm.Domain.Contacts;
 using Crm.Domain.Deals;
 using Crm.Domain.Idempotency;
 using Crm.Domain.Identity;
+using Crm.Domain.Leads;
 using Crm.Domain.Persistence;
 using Crm.Domain.Pipelines;
 using Crm.Domain.Products;
@@ -64,6 +65,12 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options)
     public DbSet<DealLineItem> DealLineItems => Set<DealLineItem>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public DbSet<Lead> Leads => Set<Lead>();
+
+    public DbSet<LeadScoringRule> LeadScoringRules => Set<LeadScoringRule>();
+
+    public DbSet<LeadScoreChange> LeadScoreHistory => Set<LeadScoreChange>();
 
     /// <summary>Read by the query filters for each query (EF parameterizes members of the context).</summary>
     private Guid? CurrentWorkspaceId => Session.WorkspaceId;

@@ -2,6 +2,8 @@ using Crm.Api.Features.Audit;
 using Crm.Api.Features.Companies;
 using Crm.Api.Features.Contacts;
 using Crm.Api.Features.Deals;
+using Crm.Api.Features.LeadScoringRules;
+using Crm.Api.Features.Leads;
 using Crm.Api.Features.Pipelines;
 using Crm.Api.Features.Products;
 
@@ -17,6 +19,8 @@ public static class ResourceEndpoints
         routes.MapPipelineEndpoints();
         routes.MapProductEndpoints();
         routes.MapDealEndpoints();
+        routes.MapLeadEndpoints();
+        routes.MapLeadScoringRuleEndpoints();
         routes.MapAuditEndpoints();
         return routes;
     }

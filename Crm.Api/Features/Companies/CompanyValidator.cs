@@ -54,13 +54,7 @@ internal static partial class CompanyValidator
         {
             Fail("email", "Email must be an address such as info@example.com.");
         }
-        foreach (var (field, url) in new[] { ("website", normalized.Website), ("logoUrl", normalized.LogoUrl), ("linkedinUrl", normalized.LinkedinUrl), ("facebookUrl", normalized.FacebookUrl) })
-        {
-            if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
-            {
-                Fail(field, "Must be an absolute http or https URL.");
-            }
-        }
+        CheckUrls([("website", normalized.Website), ("logoUrl", normalized.LogoUrl), ("linkedinUrl", normalized.LinkedinUrl), ("facebookUrl", normalized.FacebookUrl)], Fail);
         if (!CurrencyFormat().IsMatch(normalized.Currency))
         {
             Fail("currency", CurrencyRule);
@@ -77,7 +71,7 @@ internal static partial class CompanyValidator
         {
             Fail("employeeCount", "Employee count must be positive.");
         }
-        if (normalized.AnnualRevenue is { } revenue && (revenue <= 0 || revenue >= 10_000_000_000_000m || decimal.Round(revenue, 2) != revenue))
+        if (normalized.AnnualRevenue is { } revenue && (revenue <= 0 || !IsAmount(revenue)))
         {
             Fail("annualRevenue", "Annual revenue must be positive, below 10^13, with at most 2 decimals.");
         }
@@ -98,6 +92,7 @@ internal static partial class CompanyValidator
         ("timezone", i.Timezone, 64), ("twitterHandle", i.TwitterHandle, 100),
     ];
 
+    /// <summary>A host name such as example.com, lower-case (the companies_domain_format CHECK).</summary>
     [GeneratedRegex(@"^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$")]
-    private static partial Regex DomainFormat();
+    internal static partial Regex DomainFormat();
 }

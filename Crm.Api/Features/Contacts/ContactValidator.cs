@@ -44,13 +44,7 @@ internal static class ContactValidator
         {
             Fail("email", "Email must be an address such as jane@example.com.");
         }
-        foreach (var (field, url) in new[] { ("website", normalized.Website), ("linkedinUrl", normalized.LinkedinUrl), ("facebookUrl", normalized.FacebookUrl) })
-        {
-            if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
-            {
-                Fail(field, "Must be an absolute http or https URL.");
-            }
-        }
+        CheckUrls([("website", normalized.Website), ("linkedinUrl", normalized.LinkedinUrl), ("facebookUrl", normalized.FacebookUrl)], Fail);
         if (normalized.LeadScore is < 0 or > 100)
         {
             Fail("leadScore", "Lead score must be from 0 to 100.");

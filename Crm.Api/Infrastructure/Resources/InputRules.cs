@@ -23,6 +23,18 @@ internal static partial class InputRules
         }
     }
 
+    /// <summary>Fails every URL that is not an absolute http or https URL (the tables' <c>~* '^https?://'</c> CHECKs).</summary>
+    public static void CheckUrls(IEnumerable<(string Field, string? Url)> urls, Action<string, string> fail)
+    {
+        foreach (var (field, url) in urls)
+        {
+            if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            {
+                fail(field, "Must be an absolute http or https URL.");
+            }
+        }
+    }
+
     /// <summary>Whether <paramref name="value"/> fits a <c>numeric(15, 2)</c> money column and is not negative.</summary>
     public static bool IsAmount(decimal value) => value is >= 0 and < 10_000_000_000_000m && decimal.Round(value, 2) == value;
 

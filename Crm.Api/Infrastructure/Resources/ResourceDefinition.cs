@@ -106,6 +106,15 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
 
     public required Func<List<TResponse>, object> ToBatchResponse { get; init; }
 
+    /// <summary>The problem a PATCH answers instead when the record's state allows no change (a converted lead); null to go ahead.</summary>
+    public Func<TEntity, IResult?>? RefuseChange { get; init; }
+
+    /// <summary>
+    /// Adds what goes with a new record (previous input null) or a changed one to the same save, such as a lead's
+    /// score history row.
+    /// </summary>
+    public Action<ResourceServices, TEntity, TInput?>? OnChange { get; init; }
+
     public string Route => $"/api/v1/{Plural}";
 
     public bool MayWrite(CallerAccess caller) => caller.Has(WritePermission);

@@ -28,18 +28,17 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
         var parsed = MergePatch.Apply(new TInput(), body.Text!, services.Json);
         var errors = new Dictionary<string, string[]>(parsed.Errors ?? new Dictionary<string, string[]>());
         var id = Guid.CreateVersion7();
-        var record = resource.New(id);
-        if (parsed.Value is { } value)
+        var input = parsed.Value is { } value ? resource.Validate(resource.OwnedByDefault(value, services.Caller.UserId), errors, "") : null;
+        if (input is not null)
         {
-            var input = resource.Validate(resource.OwnedByDefault(value, services.Caller.UserId), errors, "");
-            resource.Apply((await CheckAsync(services, [(input, "", id)], errors, cancellationToken))[0].Input, record);
+            input = (await CheckAsync(services, [(input, "", id)], errors, cancellationToken))[0].Input;
         }
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        Add(services, record);
+        var record = resource.AddNew(services, input!, id);
         var location = $"{resource.Route}/{id}";
         var saved = await SaveAsync(services, cancellationToken, beforeCommit: () =>
             idempotency.Key?.Remember(services.Db, StatusCodes.Status201Created, location, resource.ToResponse(record), services.Json));
@@ -99,14 +98,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
             return TypedResults.ValidationProblem(errors, title: "The batch is not valid; nothing was created.");
         }
 
-        var created = new List<TEntity>();
-        foreach (var (input, _, id) in checkedItems)
-        {
-            var record = resource.New(id);
-            resource.Apply(input, record);
-            Add(services, record);
-            created.Add(record);
-        }
+        var created = checkedItems.Select(a => resource.AddNew(services, a.Input, a.Id)).ToList();
         // One SaveChanges: one transaction, so a duplicate found by the database undoes the whole batch.
         var saved = await SaveAsync(services, cancellationToken, beforeCommit: () =>
             idempotency.Key?.Remember(services.Db, StatusCodes.Status200OK, null, ToBatchResponse(created), services.Json));
@@ -115,16 +107,6 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
             return await ResourceRequests.AnswerAsync(saved, idempotency.Key, services.Db, cancellationToken);
         }
         return TypedResults.Ok(ToBatchResponse(created));
-    }
-
-    /// <summary>Adds a new record, made by the caller, and its audit row.</summary>
-    private void Add(ResourceServices services, TEntity record)
-    {
-        var db = services.Db;
-        resource.Set(db).Add(record);
-        record.CreatedBy = services.Caller.UserId;
-        record.StampUpdate(services.Caller.UserId);
-        services.Audit.Created(resource.EntityType, record.Id, services.Audit.Snapshot(resource.ToInput(record)));
     }
 
     /// <summary>Names every later item that repeats an earlier item's value of <paramref name="unique"/>.</summary>

@@ -56,8 +56,12 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
             return precondition;
         }
 
-        var before = resource.ToInput(record);
-        var patched = await MergePatchRequest.ReadAsync(request, before, cancellationToken);
+        if (resource.RefuseChange?.Invoke(record) is { } refused)
+        {
+            return refused;
+        }
+
+        var patched = await MergePatchRequest.ReadAsync(request, resource.ToInput(record), cancellationToken);
         if (patched.Problem is { } problem)
         {
             return problem;
@@ -69,11 +73,8 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
             return TypedResults.ValidationProblem(errors);
         }
 
-        resource.Apply(input, record);
-        var audit = services.Audit;
-        if (audit.Updated(resource.EntityType, id, audit.Snapshot(before), audit.Snapshot(resource.ToInput(record))))
+        if (resource.Change(services, record, input))
         {
-            record.StampUpdate(services.Caller.UserId, services.Clock.GetUtcNow());
             if (ETags.TryParseVersion(request, out var expected))
             {
                 services.Db.Entry(record).ExpectVersion(expected);
@@ -140,7 +141,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
         return TypedResults.Ok(resource.ToResponse(record));
     }
 
-    private IQueryable<TEntity> Visible(ResourceServices services) => resource.Scoped(services).Where(ResourceRecords.IsLive<TEntity>());
+    private IQueryable<TEntity> Visible(ResourceServices services) => resource.Visible(services);
 
     /// <summary>Completes the validated inputs (when the resource does) and checks the ids they name; answers the completed inputs.</summary>
     private async Task<IReadOnlyList<(TInput Input, string Prefix, Guid Id)>> CheckAsync(

@@ -46,7 +46,7 @@ public static class ResourceMapping
         group.MapPost("/", handlers.CreateAsync)
             .WithName($"Create{resource.OperationSingular}")
             .WithSummary($"Create a {singular}")
-            .WithDescription("Owned by the caller unless ownerId says otherwise. Idempotency-Key replays the first response.")
+            .WithDescription((!resource.WorkspaceWide ? "Owned by the caller unless ownerId says otherwise. " : "") + "Idempotency-Key replays the first response.")
             .Accepts<TInput>("application/json")
             .Produces<TResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()

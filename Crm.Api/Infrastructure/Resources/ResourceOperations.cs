@@ -1,0 +1,59 @@
+using Crm.Domain.Tenancy;
+
+namespace Crm.Api.Infrastructure.Resources;
+
+/// <summary>
+/// What a resource's endpoints do to its records, also for actions that read or make another resource's records (a
+/// lead's conversion makes a contact exactly as <c>POST /contacts</c> would): the records the caller sees, a new record
+/// with its audit row, a change with the audit row of what differs. The changes are saved by the caller's SaveChanges,
+/// so an action's records, audit rows and idempotency key commit together or not at all.
+/// </summary>
+public static class ResourceOperations
+{
+    /// <summary>The live records the caller sees: of their record scope, or all of them for workspace configuration.</summary>
+    public static IQueryable<TEntity> Visible<TEntity, TInput, TResponse>(
+        this ResourceDefinition<TEntity, TInput, TResponse> resource, ResourceServices services)
+        where TEntity : class, IBusinessRecord
+        where TInput : class, new()
+        where TResponse : notnull =>
+        resource.Scoped(services).Where(ResourceRecords.IsLive<TEntity>());
+
+    /// <summary>Adds a new record, made by the caller from a validated input, with its audit row.</summary>
+    public static TEntity AddNew<TEntity, TInput, TResponse>(
+        this ResourceDefinition<TEntity, TInput, TResponse> resource, ResourceServices services, TInput input, Guid id)
+        where TEntity : class, IBusinessRecord
+        where TInput : class, new()
+        where TResponse : notnull
+    {
+        var record = resource.New(id);
+        resource.Apply(input, record);
+        resource.Set(services.Db).Add(record);
+        record.CreatedBy = services.Caller.UserId;
+        record.StampUpdate(services.Caller.UserId);
+        services.Audit.Created(resource.EntityType, record.Id, services.Audit.Snapshot(resource.ToInput(record)));
+        resource.OnChange?.Invoke(services, record, null);
+        return record;
+    }
+
+    /// <summary>
+    /// Applies a validated input to a record, with an audit row of the fields that differ, stamped as the caller's
+    /// change. False, and nothing recorded, when no field differs.
+    /// </summary>
+    public static bool Change<TEntity, TInput, TResponse>(
+        this ResourceDefinition<TEntity, TInput, TResponse> resource, ResourceServices services, TEntity record, TInput input)
+        where TEntity : class, IBusinessRecord
+        where TInput : class, new()
+        where TResponse : notnull
+    {
+        var before = resource.ToInput(record);
+        resource.Apply(input, record);
+        var audit = services.Audit;
+        if (!audit.Updated(resource.EntityType, record.Id, audit.Snapshot(before), audit.Snapshot(resource.ToInput(record))))
+        {
+            return false;
+        }
+        record.StampUpdate(services.Caller.UserId, services.Clock.GetUtcNow());
+        resource.OnChange?.Invoke(services, record, before);
+        return true;
+    }
+}
