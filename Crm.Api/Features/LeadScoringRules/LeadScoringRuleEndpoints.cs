@@ -50,7 +50,7 @@ public static class LeadScoringRuleEndpoints
         BatchRequestType = typeof(LeadScoringRuleBatchRequest),
         BatchResponseType = typeof(LeadScoringRuleBatchResponse),
         ToBatchResponse = responses => new LeadScoringRuleBatchResponse(responses),
-        WriterRoles = CallerAccess.ConfigurationManagers,
+        WritePermission = Permission.ConfigurationManage,
         WorkspaceWide = true,
     };
 

@@ -50,7 +50,7 @@ public static class Roles
         new(Permission.MembersManage, "members.manage", "Invite members; change members' role, record scope and status; remove members. Owners excepted."),
         new(Permission.OwnersManage, "members.manage_owners", "Make members owners, and change or remove owners (never the last one)."),
         new(Permission.ApiKeysManage, "api_keys.manage", "Create, list and revoke the workspace's API keys."),
-        new(Permission.ConfigurationManage, "configuration.manage", "Change pipelines and their stages, products, custom fields and territories."),
+        new(Permission.ConfigurationManage, "configuration.manage", "Change pipelines and their stages, products, lead scoring rules, custom fields and territories."),
     ];
 
     private const Permission Reader = Permission.RecordsRead | Permission.MembersRead;
