@@ -1,6 +1,11 @@
+using Crm.Api.Features.Activities;
 using Crm.Api.Features.Audit;
+using Crm.Api.Features.Comments;
 using Crm.Api.Features.Companies;
 using Crm.Api.Features.Contacts;
+using Crm.Api.Features.Notes;
+using Crm.Api.Features.Tasks;
+using Crm.Api.Features.Timeline;
 
 namespace Crm.Api.Features;
 
@@ -11,6 +16,11 @@ public static class ResourceEndpoints
     {
         routes.MapCompanyEndpoints();
         routes.MapContactEndpoints();
+        routes.MapActivityEndpoints();
+        routes.MapTaskEndpoints();
+        routes.MapNoteEndpoints();
+        routes.MapCommentEndpoints();
+        routes.MapTimelineEndpoints();
         routes.MapAuditEndpoints();
         return routes;
     }

@@ -68,6 +68,13 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
 
     public required ReferenceCheck<TInput> CheckReferences { get; init; }
 
+    /// <summary>
+    /// What follows from an applied input, before the record is audited and saved in the same transaction: given the
+    /// record and its fields before the change (null for a new record). A task completed here, say, is stamped with its
+    /// completion and gets its next occurrence. Null when nothing follows.
+    /// </summary>
+    public Func<ResourceServices, TEntity, TInput?, CancellationToken, Task>? AfterApply { get; init; }
+
     /// <summary>The unique indexes of the table, and the 409 each answers.</summary>
     public required IReadOnlyList<UniqueConflict> Conflicts { get; init; }
 

@@ -40,6 +40,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
             return TypedResults.ValidationProblem(errors);
         }
 
+        await AfterApplyAsync(services, record, null, cancellationToken);
         Add(services, record);
         var location = $"{resource.Route}/{id}";
         var saved = await SaveAsync(services, cancellationToken, beforeCommit: () =>
@@ -105,6 +106,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
         {
             var record = resource.New(id);
             resource.Apply(input, record);
+            await AfterApplyAsync(services, record, null, cancellationToken);
             Add(services, record);
             created.Add(record);
         }

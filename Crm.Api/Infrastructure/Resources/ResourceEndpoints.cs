@@ -66,6 +66,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
         }
 
         resource.Apply(input, record);
+        await AfterApplyAsync(services, record, before, cancellationToken);
         var audit = services.Audit;
         if (audit.Updated(resource.EntityType, id, audit.Snapshot(before), audit.Snapshot(resource.ToInput(record))))
         {
@@ -132,6 +133,9 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
     }
 
     private IQueryable<TEntity> Visible(ResourceServices services) => services.Visible(resource.Set(services.Db));
+
+    private Task AfterApplyAsync(ResourceServices services, TEntity record, TInput? before, CancellationToken cancellationToken) =>
+        resource.AfterApply?.Invoke(services, record, before, cancellationToken) ?? Task.CompletedTask;
 
     /// <summary>Saves the request's changes (the record, its audit rows, the idempotency key) in one transaction.</summary>
     private Task<SaveFailure?> SaveAsync(ResourceServices services, CancellationToken cancellationToken, Action? beforeCommit = null) =>

@@ -18,11 +18,15 @@ public sealed record ResourceServices(CrmDbContext Db, HttpContext HttpContext, 
 
     public AuditTrail Audit => new(Db, HttpContext, Json);
 
-    /// <summary>The live records of <paramref name="set"/> the caller sees (workspace by query filter and RLS, owner by record scope).</summary>
+    /// <summary>
+    /// The live records of <paramref name="set"/> the caller sees (workspace by query filter and RLS, owner by record
+    /// scope). A record that loads collections with it (an activity's participants and reminders) loads each in a
+    /// query of its own rather than as one cross product of them.
+    /// </summary>
     public IQueryable<T> Visible<T>(DbSet<T> set) where T : class, IBusinessRecord =>
-        Caller.Visible(set, Db).Where(ResourceRecords.IsLive<T>());
+        Caller.Visible(set, Db).Where(ResourceRecords.IsLive<T>()).AsSplitQuery();
 
     /// <summary>The caller's soft-deleted records of <paramref name="set"/>, for restore.</summary>
     public IQueryable<T> Deleted<T>(DbSet<T> set) where T : class, IBusinessRecord =>
-        Caller.Visible(set, Db).Where(ResourceRecords.IsDeleted<T>());
+        Caller.Visible(set, Db).Where(ResourceRecords.IsDeleted<T>()).AsSplitQuery();
 }
