@@ -4,10 +4,13 @@ using Crm.Domain.Auditing;
 using Crm.Domain.Comments;
 using Crm.Domain.Companies;
 using Crm.Domain.Contacts;
+using Crm.Domain.Deals;
 using Crm.Domain.Idempotency;
 using Crm.Domain.Identity;
 using Crm.Domain.Notes;
 using Crm.Domain.Persistence;
+using Crm.Domain.Pipelines;
+using Crm.Domain.Products;
 using Crm.Domain.Tasks;
 using Crm.Domain.Tenancy;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -45,6 +48,18 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options)
     public DbSet<Contact> Contacts => Set<Contact>();
 
     public DbSet<CompanyContact> CompanyContacts => Set<CompanyContact>();
+
+    public DbSet<Pipeline> Pipelines => Set<Pipeline>();
+
+    public DbSet<PipelineStage> PipelineStages => Set<PipelineStage>();
+
+    public DbSet<Product> Products => Set<Product>();
+
+    public DbSet<Deal> Deals => Set<Deal>();
+
+    public DbSet<DealStageChange> DealStageHistory => Set<DealStageChange>();
+
+    public DbSet<DealLineItem> DealLineItems => Set<DealLineItem>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
