@@ -7,6 +7,7 @@ using Crm.Domain.Contacts;
 using Crm.Domain.Deals;
 using Crm.Domain.Idempotency;
 using Crm.Domain.Identity;
+using Crm.Domain.Leads;
 using Crm.Domain.Notes;
 using Crm.Domain.Persistence;
 using Crm.Domain.Pipelines;
@@ -62,6 +63,12 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options)
     public DbSet<DealLineItem> DealLineItems => Set<DealLineItem>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public DbSet<Lead> Leads => Set<Lead>();
+
+    public DbSet<LeadScoringRule> LeadScoringRules => Set<LeadScoringRule>();
+
+    public DbSet<LeadScoreChange> LeadScoreHistory => Set<LeadScoreChange>();
 
     public DbSet<Activity> Activities => Set<Activity>();
 
