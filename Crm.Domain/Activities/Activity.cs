@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
 using Crm.Domain.Companies;
 using Crm.Domain.Contacts;
+using Crm.Domain.Deals;
 using Crm.Domain.Identity;
+using Crm.Domain.Leads;
 using Crm.Domain.Persistence;
 using Crm.Domain.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -244,6 +246,10 @@ internal sealed class ActivityConfiguration : IEntityTypeConfiguration<Activity>
             .HasPrincipalKey(c => new { c.WorkspaceId, c.Id });
         builder.HasOne<Company>().WithMany().HasForeignKey(a => new { a.WorkspaceId, a.CompanyId })
             .HasPrincipalKey(c => new { c.WorkspaceId, c.Id });
+        builder.HasOne<Deal>().WithMany().HasForeignKey(a => new { a.WorkspaceId, a.DealId })
+            .HasPrincipalKey(d => new { d.WorkspaceId, d.Id });
+        builder.HasOne<Lead>().WithMany().HasForeignKey(a => new { a.WorkspaceId, a.LeadId })
+            .HasPrincipalKey(l => new { l.WorkspaceId, l.Id });
         builder.HasAlternateKey(a => new { a.WorkspaceId, a.Id });
         builder.HasMany(a => a.Participants).WithOne().HasForeignKey(p => new { p.WorkspaceId, p.ActivityId })
             .HasPrincipalKey(a => new { a.WorkspaceId, a.Id }).OnDelete(DeleteBehavior.Cascade);

@@ -53,6 +53,8 @@ CREATE TABLE activities (
     -- Foreign key checks bypass row-level security: every reference carries the workspace (see companies in 0004).
     CONSTRAINT activities_contact_fk FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts (workspace_id, id),
     CONSTRAINT activities_company_fk FOREIGN KEY (workspace_id, company_id) REFERENCES companies (workspace_id, id),
+    CONSTRAINT activities_deal_fk FOREIGN KEY (workspace_id, deal_id) REFERENCES deals (workspace_id, id),
+    CONSTRAINT activities_lead_fk FOREIGN KEY (workspace_id, lead_id) REFERENCES leads (workspace_id, id),
     CONSTRAINT activities_type_check CHECK (type IN (
         'call', 'email', 'meeting', 'task', 'note', 'demo', 'deadline', 'proposal', 'follow_up', 'other')),
     CONSTRAINT activities_status_check CHECK (status IN ('scheduled', 'in_progress', 'completed', 'cancelled', 'no_show')),
@@ -181,6 +183,8 @@ CREATE TABLE tasks (
     CONSTRAINT tasks_workspace_id_id_unique UNIQUE (workspace_id, id),
     CONSTRAINT tasks_contact_fk FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts (workspace_id, id),
     CONSTRAINT tasks_company_fk FOREIGN KEY (workspace_id, company_id) REFERENCES companies (workspace_id, id),
+    CONSTRAINT tasks_deal_fk FOREIGN KEY (workspace_id, deal_id) REFERENCES deals (workspace_id, id),
+    CONSTRAINT tasks_lead_fk FOREIGN KEY (workspace_id, lead_id) REFERENCES leads (workspace_id, id),
     CONSTRAINT tasks_recurrence_parent_fk FOREIGN KEY (workspace_id, recurrence_parent_id) REFERENCES tasks (workspace_id, id),
     CONSTRAINT tasks_one_next_occurrence UNIQUE (workspace_id, recurrence_parent_id),
     CONSTRAINT tasks_type_check CHECK (type IN ('task', 'call', 'email', 'meeting')),
@@ -229,6 +233,8 @@ CREATE TABLE notes (
     CONSTRAINT notes_workspace_id_id_unique UNIQUE (workspace_id, id),
     CONSTRAINT notes_contact_fk FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts (workspace_id, id),
     CONSTRAINT notes_company_fk FOREIGN KEY (workspace_id, company_id) REFERENCES companies (workspace_id, id),
+    CONSTRAINT notes_deal_fk FOREIGN KEY (workspace_id, deal_id) REFERENCES deals (workspace_id, id),
+    CONSTRAINT notes_lead_fk FOREIGN KEY (workspace_id, lead_id) REFERENCES leads (workspace_id, id),
     CONSTRAINT notes_content_length CHECK (char_length(content) BETWEEN 1 AND 20000),
     CONSTRAINT notes_linked
         CHECK (contact_id IS NOT NULL OR company_id IS NOT NULL OR deal_id IS NOT NULL OR lead_id IS NOT NULL)

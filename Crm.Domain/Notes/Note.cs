@@ -1,7 +1,9 @@
 using Crm.Domain.Activities;
 using Crm.Domain.Companies;
 using Crm.Domain.Contacts;
+using Crm.Domain.Deals;
 using Crm.Domain.Identity;
+using Crm.Domain.Leads;
 using Crm.Domain.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -60,6 +62,10 @@ internal sealed class NoteConfiguration : IEntityTypeConfiguration<Note>
             .HasPrincipalKey(c => new { c.WorkspaceId, c.Id });
         builder.HasOne<Company>().WithMany().HasForeignKey(n => new { n.WorkspaceId, n.CompanyId })
             .HasPrincipalKey(c => new { c.WorkspaceId, c.Id });
+        builder.HasOne<Deal>().WithMany().HasForeignKey(n => new { n.WorkspaceId, n.DealId })
+            .HasPrincipalKey(d => new { d.WorkspaceId, d.Id });
+        builder.HasOne<Lead>().WithMany().HasForeignKey(n => new { n.WorkspaceId, n.LeadId })
+            .HasPrincipalKey(l => new { l.WorkspaceId, l.Id });
         builder.HasAlternateKey(n => new { n.WorkspaceId, n.Id });
         builder.Property(n => n.Version).IsRowVersion().HasColumnName("xmin").HasColumnType("xid");
         builder.Property(n => n.CreatedAt).HasDefaultValueSql("now()");

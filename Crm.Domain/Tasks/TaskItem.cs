@@ -3,7 +3,9 @@ using System.Text.Json.Serialization;
 using Crm.Domain.Activities;
 using Crm.Domain.Companies;
 using Crm.Domain.Contacts;
+using Crm.Domain.Deals;
 using Crm.Domain.Identity;
+using Crm.Domain.Leads;
 using Crm.Domain.Persistence;
 using Crm.Domain.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -109,6 +111,10 @@ internal sealed class TaskItemConfiguration : IEntityTypeConfiguration<TaskItem>
             .HasPrincipalKey(c => new { c.WorkspaceId, c.Id });
         builder.HasOne<Company>().WithMany().HasForeignKey(t => new { t.WorkspaceId, t.CompanyId })
             .HasPrincipalKey(c => new { c.WorkspaceId, c.Id });
+        builder.HasOne<Deal>().WithMany().HasForeignKey(t => new { t.WorkspaceId, t.DealId })
+            .HasPrincipalKey(d => new { d.WorkspaceId, d.Id });
+        builder.HasOne<Lead>().WithMany().HasForeignKey(t => new { t.WorkspaceId, t.LeadId })
+            .HasPrincipalKey(l => new { l.WorkspaceId, l.Id });
         builder.HasOne<TaskItem>().WithOne().HasForeignKey<TaskItem>(t => new { t.WorkspaceId, t.RecurrenceParentId })
             .HasPrincipalKey<TaskItem>(t => new { t.WorkspaceId, t.Id });
         builder.HasAlternateKey(t => new { t.WorkspaceId, t.Id });

@@ -59,6 +59,10 @@ public record ActivityInput : ILinkedInput
 
     public Guid? CompanyId { get; init; }
 
+    public Guid? DealId { get; init; }
+
+    public Guid? LeadId { get; init; }
+
     /// <summary>Defaults to the caller on create.</summary>
     public Guid? OwnerId { get; init; }
 

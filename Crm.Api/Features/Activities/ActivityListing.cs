@@ -16,6 +16,8 @@ internal static class ActivityListing
         .Field("assignedTo", a => a.AssignedTo, filterable: true)
         .Field("contactId", a => a.ContactId, filterable: true)
         .Field("companyId", a => a.CompanyId, filterable: true)
+        .Field("dealId", a => a.DealId, filterable: true)
+        .Field("leadId", a => a.LeadId, filterable: true)
         .Field("followUpRequired", a => a.FollowUpRequired, filterable: true)
         .Field("scheduledAt", a => a.ScheduledAt, sortable: true, filterable: true)
         .Field("dueAt", a => a.DueAt, sortable: true, filterable: true)

@@ -14,7 +14,7 @@ internal static class ActivityMapping
         Direction = a.Direction, ScheduledAt = a.ScheduledAt, StartedAt = a.StartedAt, CompletedAt = a.CompletedAt,
         DueAt = a.DueAt, DurationMinutes = a.DurationMinutes, Location = a.Location, MeetingUrl = a.MeetingUrl,
         Outcome = a.Outcome, OutcomeNotes = a.OutcomeNotes, FollowUpRequired = a.FollowUpRequired, FollowUpAt = a.FollowUpAt,
-        CustomFields = JsonNode.Parse(a.CustomFields)!.AsObject(), ContactId = a.ContactId, CompanyId = a.CompanyId,
+        CustomFields = JsonNode.Parse(a.CustomFields)!.AsObject(), ContactId = a.ContactId, CompanyId = a.CompanyId, DealId = a.DealId, LeadId = a.LeadId,
         OwnerId = a.OwnerId, AssignedTo = a.AssignedTo,
         Participants =
         [
@@ -46,12 +46,13 @@ internal static class ActivityMapping
     /// <summary>
     /// Copies a validated (<see cref="ActivityValidator"/>, so normalized) input onto the activity. Participants and
     /// reminders already there are kept and updated when the input still has them (a reminder keeps whether it was
-    /// sent unless its time moves), added when new, and removed when gone.
+    /// sent unless its time moves), added when new, and removed when gone. The pipeline applies inputs that failed
+    /// validation too (and then answers 400), so nothing here may assume a valid one.
     /// </summary>
     public static void Apply(this ActivityInput i, Activity a)
     {
-        a.Type = i.Type!.Value;
-        a.Subject = i.Subject!;
+        a.Type = i.Type.GetValueOrDefault();
+        a.Subject = i.Subject ?? "";
         a.Description = i.Description;
         a.Status = i.Status;
         a.Priority = i.Priority;
@@ -70,6 +71,8 @@ internal static class ActivityMapping
         a.CustomFields = i.CustomFields.ToJsonString();
         a.ContactId = i.ContactId;
         a.CompanyId = i.CompanyId;
+        a.DealId = i.DealId;
+        a.LeadId = i.LeadId;
         a.OwnerId = i.OwnerId;
         a.AssignedTo = i.AssignedTo;
         ApplyParticipants(i.Participants, a);
@@ -88,7 +91,7 @@ internal static class ActivityMapping
         }
         else if (a.CompletedAt is null)
         {
-            var now = services.Clock.GetUtcNow();
+            var now = services.Now;
             a.CompletedAt = a.StartedAt > now ? a.StartedAt : now;
         }
         return Task.CompletedTask;
@@ -129,9 +132,9 @@ internal static class ActivityMapping
             reminder ??= new ActivityReminder
             {
                 WorkspaceId = a.WorkspaceId, ActivityId = a.Id, Channel = input.Channel, MinutesBefore = input.MinutesBefore,
-                RecipientId = input.RecipientId!.Value,
+                RecipientId = input.RecipientId.GetValueOrDefault(),
             };
-            var remindAt = anchor!.Value.AddMinutes(-input.MinutesBefore);
+            var remindAt = anchor.GetValueOrDefault().AddMinutes(-input.MinutesBefore);
             if (reminder.RemindAt != remindAt)
             {
                 // A new time is a new reminder to send, whether or not the old one went out.

@@ -245,7 +245,7 @@ public static class CommentEndpoints
         if (audit.Updated(EntityType, id, audit.Snapshot(before), audit.Snapshot(edit)))
         {
             comment.UpdatedBy = services.Caller.UserId;
-            comment.UpdatedAt = services.Clock.GetUtcNow();
+            comment.UpdatedAt = services.Now;
             if (ETags.TryParseVersion(request, out var expected))
             {
                 services.Db.Entry(comment).ExpectVersion(expected);
@@ -279,7 +279,7 @@ public static class CommentEndpoints
         {
             return precondition;
         }
-        var now = services.Clock.GetUtcNow();
+        var now = services.Now;
         comment.DeletedAt = now;
         comment.UpdatedBy = caller.UserId;
         comment.UpdatedAt = now;

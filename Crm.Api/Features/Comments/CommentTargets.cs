@@ -19,7 +19,8 @@ internal static class CommentTargets
             CommentTarget.Note => services.Visible(db.Notes).AnyAsync(n => n.Id == id, cancellationToken),
             CommentTarget.Task => services.Visible(db.Tasks).AnyAsync(t => t.Id == id, cancellationToken),
             CommentTarget.Activity => services.Visible(db.Activities).AnyAsync(a => a.Id == id, cancellationToken),
-            _ => Task.FromResult(false),
+            CommentTarget.Deal => services.Visible(db.Deals).AnyAsync(d => d.Id == id, cancellationToken),
+            _ => throw new ArgumentOutOfRangeException(nameof(type)),
         };
     }
 }

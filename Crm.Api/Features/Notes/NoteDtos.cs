@@ -22,6 +22,10 @@ public record NoteInput : ILinkedInput
 
     public Guid? CompanyId { get; init; }
 
+    public Guid? DealId { get; init; }
+
+    public Guid? LeadId { get; init; }
+
     /// <summary>Defaults to the caller (the author) on create.</summary>
     public Guid? OwnerId { get; init; }
 }

@@ -13,6 +13,8 @@ internal static class NoteListing
         .Field("createdBy", n => n.CreatedBy, filterable: true)
         .Field("contactId", n => n.ContactId, filterable: true)
         .Field("companyId", n => n.CompanyId, filterable: true)
+        .Field("dealId", n => n.DealId, filterable: true)
+        .Field("leadId", n => n.LeadId, filterable: true)
         .Field("createdAt", n => n.CreatedAt, sortable: true, filterable: true)
         .Field("updatedAt", n => n.UpdatedAt, sortable: true, filterable: true)
         .DefaultSort("-createdAt,-id");

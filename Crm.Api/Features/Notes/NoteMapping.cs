@@ -8,7 +8,7 @@ internal static class NoteMapping
     public static NoteInput ToInput(this Note n) => new()
     {
         Content = n.Content, IsPinned = n.IsPinned, Mentions = [.. n.Mentions], ContactId = n.ContactId, CompanyId = n.CompanyId,
-        OwnerId = n.OwnerId,
+        DealId = n.DealId, LeadId = n.LeadId, OwnerId = n.OwnerId,
     };
 
     public static NoteResponse ToResponse(this Note n) => new(n.ToInput())
@@ -23,11 +23,13 @@ internal static class NoteMapping
     /// <summary>Copies a validated (<see cref="NoteValidator"/>, so normalized) input onto the note.</summary>
     public static void Apply(this NoteInput i, Note n)
     {
-        n.Content = i.Content!;
+        n.Content = i.Content ?? "";
         n.IsPinned = i.IsPinned;
         n.Mentions = [.. i.Mentions];
         n.ContactId = i.ContactId;
         n.CompanyId = i.CompanyId;
+        n.DealId = i.DealId;
+        n.LeadId = i.LeadId;
         n.OwnerId = i.OwnerId;
     }
 }

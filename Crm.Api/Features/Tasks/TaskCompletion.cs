@@ -32,7 +32,7 @@ internal static class TaskCompletion
         {
             return null;
         }
-        task.CompletedAt = services.Clock.GetUtcNow();
+        task.CompletedAt = services.Now;
         task.CompletedBy = userId;
         return await AddNextOccurrenceAsync(services, task, cancellationToken);
     }

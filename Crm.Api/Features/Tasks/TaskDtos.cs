@@ -37,6 +37,10 @@ public record TaskInput : ILinkedInput
     public Guid? ContactId { get; init; }
 
     public Guid? CompanyId { get; init; }
+
+    public Guid? DealId { get; init; }
+
+    public Guid? LeadId { get; init; }
 }
 
 /// <summary>Every interval days, weeks, months or years; ending after count occurrences, at until, or never.</summary>

@@ -83,7 +83,7 @@ public static class TaskEndpoints
         var next = await TaskCompletion.ApplyAsync(services, task, before, cancellationToken);
         var audit = services.Audit;
         audit.Updated(EntityType, id, audit.Snapshot(before), audit.Snapshot(task.ToInput()));
-        task.StampUpdate(services.Caller.UserId, services.Clock.GetUtcNow());
+        task.StampUpdate(services.Caller.UserId, services.Now);
         if (ETags.TryParseVersion(request, out var expected))
         {
             services.Db.Entry(task).ExpectVersion(expected);

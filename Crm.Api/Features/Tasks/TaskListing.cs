@@ -16,6 +16,8 @@ internal static class TaskListing
         .Field("assignedBy", t => t.AssignedBy, filterable: true)
         .Field("contactId", t => t.ContactId, filterable: true)
         .Field("companyId", t => t.CompanyId, filterable: true)
+        .Field("dealId", t => t.DealId, filterable: true)
+        .Field("leadId", t => t.LeadId, filterable: true)
         .Field("recurrenceParentId", t => t.RecurrenceParentId, filterable: true)
         .Field("completedAt", t => t.CompletedAt, sortable: true, filterable: true)
         .Field("createdAt", t => t.CreatedAt, sortable: true, filterable: true)

@@ -9,6 +9,7 @@ internal static class TaskMapping
     {
         Title = t.Title, Description = t.Description, Type = t.Type, Priority = t.Priority, Status = t.Status, DueAt = t.DueAt,
         ReminderMinutes = t.ReminderMinutes, AssignedTo = t.OwnerId, ContactId = t.ContactId, CompanyId = t.CompanyId,
+        DealId = t.DealId, LeadId = t.LeadId,
         RecurrenceRule = t.RecurrenceRule is { } rule
             ? new RecurrenceInput { Frequency = rule.Frequency, Interval = rule.Interval, Until = rule.Until, Count = rule.Count }
             : null,
@@ -28,10 +29,13 @@ internal static class TaskMapping
         UpdatedAt = t.UpdatedAt,
     };
 
-    /// <summary>Copies a validated (<see cref="TaskValidator"/>, so normalized) input onto the task.</summary>
+    /// <summary>
+    /// Copies a validated (<see cref="TaskValidator"/>, so normalized) input onto the task. The pipeline applies inputs
+    /// that failed validation too (and then answers 400), so nothing here may assume a valid one.
+    /// </summary>
     public static void Apply(this TaskInput i, TaskItem t)
     {
-        t.Title = i.Title!;
+        t.Title = i.Title ?? "";
         t.Description = i.Description;
         t.Type = i.Type;
         t.Priority = i.Priority;
@@ -41,8 +45,10 @@ internal static class TaskMapping
         t.OwnerId = i.AssignedTo;
         t.ContactId = i.ContactId;
         t.CompanyId = i.CompanyId;
+        t.DealId = i.DealId;
+        t.LeadId = i.LeadId;
         t.RecurrenceRule = i.RecurrenceRule is { } rule
-            ? new RecurrenceRule { Frequency = rule.Frequency!.Value, Interval = rule.Interval, Until = rule.Until, Count = rule.Count }
+            ? new RecurrenceRule { Frequency = rule.Frequency.GetValueOrDefault(), Interval = rule.Interval, Until = rule.Until, Count = rule.Count }
             : null;
     }
 }

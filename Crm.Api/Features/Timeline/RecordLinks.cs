@@ -10,6 +10,10 @@ public interface ILinkedInput
     Guid? ContactId { get; }
 
     Guid? CompanyId { get; }
+
+    Guid? DealId { get; }
+
+    Guid? LeadId { get; }
 }
 
 /// <summary>
@@ -20,7 +24,8 @@ internal static class RecordLinks
 {
     public const string Required = "Link it to a record: give at least one of contactId, companyId, dealId or leadId.";
 
-    public static bool Any(ILinkedInput links) => links.ContactId is not null || links.CompanyId is not null;
+    public static bool Any(ILinkedInput links) =>
+        links.ContactId is not null || links.CompanyId is not null || links.DealId is not null || links.LeadId is not null;
 
     public static async Task CheckAsync(
         ResourceServices services, IReadOnlyList<(ILinkedInput Links, string Prefix)> items, Dictionary<string, string[]> errors,
@@ -29,6 +34,8 @@ internal static class RecordLinks
         var db = services.Db;
         await CheckAsync(services.Visible(db.Contacts), items.Select(i => (i.Links.ContactId, i.Prefix + "contactId")), "contact", errors, cancellationToken);
         await CheckAsync(services.Visible(db.Companies), items.Select(i => (i.Links.CompanyId, i.Prefix + "companyId")), "company", errors, cancellationToken);
+        await CheckAsync(services.Visible(db.Deals), items.Select(i => (i.Links.DealId, i.Prefix + "dealId")), "deal", errors, cancellationToken);
+        await CheckAsync(services.Visible(db.Leads), items.Select(i => (i.Links.LeadId, i.Prefix + "leadId")), "lead", errors, cancellationToken);
     }
 
     /// <summary>Fails each field whose id is not among the <paramref name="visible"/> records ("No such contact.").</summary>

@@ -19,6 +19,19 @@ public sealed record ResourceServices(CrmDbContext Db, HttpContext HttpContext, 
     public AuditTrail Audit => new(Db, HttpContext, Json);
 
     /// <summary>
+    /// The clock's time to the microsecond, as a timestamptz keeps it: a time stamped with it reads back the same, and
+    /// compares equal to what the database computes from it.
+    /// </summary>
+    public DateTimeOffset Now
+    {
+        get
+        {
+            var now = Clock.GetUtcNow();
+            return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+        }
+    }
+
+    /// <summary>
     /// The live records of <paramref name="set"/> the caller sees (workspace by query filter and RLS, owner by record
     /// scope). A record that loads collections with it (an activity's participants and reminders) loads each in a
     /// query of its own rather than as one cross product of them.
