@@ -157,7 +157,7 @@ public static class ResourceRequests
     }
 
     /// <summary>Those of <paramref name="userIds"/> who are active members of the caller's workspace, in one query.</summary>
-    public static async Task<HashSet<Guid>> ActiveMembersAsync(CrmDbContext db, IEnumerable<Guid> userIds, CancellationToken cancellationToken)
+    private static async Task<HashSet<Guid>> ActiveMembersAsync(CrmDbContext db, IEnumerable<Guid> userIds, CancellationToken cancellationToken)
     {
         var ids = userIds.Distinct().ToList();
         return ids.Count == 0 ? [] : [.. await db.WorkspaceMembers
