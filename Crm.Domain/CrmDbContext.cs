@@ -1,14 +1,18 @@
 using System.Linq.Expressions;
+using Crm.Domain.Activities;
 using Crm.Domain.Auditing;
+using Crm.Domain.Comments;
 using Crm.Domain.Companies;
 using Crm.Domain.Contacts;
 using Crm.Domain.Deals;
 using Crm.Domain.Idempotency;
 using Crm.Domain.Identity;
 using Crm.Domain.Leads;
+using Crm.Domain.Notes;
 using Crm.Domain.Persistence;
 using Crm.Domain.Pipelines;
 using Crm.Domain.Products;
+using Crm.Domain.Tasks;
 using Crm.Domain.Tenancy;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -71,6 +75,18 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options)
     public DbSet<LeadScoringRule> LeadScoringRules => Set<LeadScoringRule>();
 
     public DbSet<LeadScoreChange> LeadScoreHistory => Set<LeadScoreChange>();
+
+    public DbSet<Activity> Activities => Set<Activity>();
+
+    public DbSet<ActivityParticipant> ActivityParticipants => Set<ActivityParticipant>();
+
+    public DbSet<ActivityReminder> ActivityReminders => Set<ActivityReminder>();
+
+    public DbSet<TaskItem> Tasks => Set<TaskItem>();
+
+    public DbSet<Note> Notes => Set<Note>();
+
+    public DbSet<Comment> Comments => Set<Comment>();
 
     /// <summary>Read by the query filters for each query (EF parameterizes members of the context).</summary>
     private Guid? CurrentWorkspaceId => Session.WorkspaceId;

@@ -1,4 +1,6 @@
+using Crm.Api.Features.Activities;
 using Crm.Api.Features.Audit;
+using Crm.Api.Features.Comments;
 using Crm.Api.Features.Companies;
 using Crm.Api.Features.Contacts;
 using Crm.Api.Features.Deals;
@@ -6,6 +8,9 @@ using Crm.Api.Features.LeadScoringRules;
 using Crm.Api.Features.Leads;
 using Crm.Api.Features.Pipelines;
 using Crm.Api.Features.Products;
+using Crm.Api.Features.Notes;
+using Crm.Api.Features.Tasks;
+using Crm.Api.Features.Timeline;
 
 namespace Crm.Api.Features;
 
@@ -21,6 +26,11 @@ public static class ResourceEndpoints
         routes.MapDealEndpoints();
         routes.MapLeadEndpoints();
         routes.MapLeadScoringRuleEndpoints();
+        routes.MapActivityEndpoints();
+        routes.MapTaskEndpoints();
+        routes.MapNoteEndpoints();
+        routes.MapCommentEndpoints();
+        routes.MapTimelineEndpoints();
         routes.MapAuditEndpoints();
         return routes;
     }

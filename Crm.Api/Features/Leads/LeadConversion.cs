@@ -84,11 +84,11 @@ internal static class LeadConversion
 
         var owner = await OwnerOfNewRecordsAsync(services, lead, cancellationToken);
         var companyId = company?.Existing?.Id ?? (company?.New is { } newCompany
-            ? CompanyEndpoints.Resource.AddNew(services, newCompany with { OwnerId = owner }, Guid.CreateVersion7()).Id
+            ? (await CompanyEndpoints.Resource.AddNewAsync(services, newCompany with { OwnerId = owner }, Guid.CreateVersion7(), cancellationToken)).Id
             : null);
-        var contactId = LinkOrAddContact(services, contact, companyId, owner);
-        var dealId = deal is null ? (Guid?)null : DealEndpoints.Resource.AddNew(
-            services, deal with { ContactId = contactId, CompanyId = companyId, OwnerId = owner }, Guid.CreateVersion7()).Id;
+        var contactId = await LinkOrAddContactAsync(services, contact, companyId, owner, cancellationToken);
+        var dealId = deal is null ? (Guid?)null : (await DealEndpoints.Resource.AddNewAsync(
+            services, deal with { ContactId = contactId, CompanyId = companyId, OwnerId = owner }, Guid.CreateVersion7(), cancellationToken)).Id;
         MarkConverted(services, lead, contactId, companyId, dealId);
 
         var response = new LeadConversionResponse(
@@ -243,16 +243,17 @@ internal static class LeadConversion
     /// Adds the new contact, or links the existing one; an existing contact without a company gets the lead's (a
     /// change, audited as such), one with a company keeps it.
     /// </summary>
-    private static Guid LinkOrAddContact(ResourceServices services, Plan<Contact, ContactInput> contact, Guid? companyId, Guid owner)
+    private static async Task<Guid> LinkOrAddContactAsync(
+        ResourceServices services, Plan<Contact, ContactInput> contact, Guid? companyId, Guid owner, CancellationToken cancellationToken)
     {
         var contacts = ContactEndpoints.Resource;
         if (contact.Existing is not { } existing)
         {
-            return contacts.AddNew(services, contact.New! with { CompanyId = companyId, OwnerId = owner }, Guid.CreateVersion7()).Id;
+            return (await contacts.AddNewAsync(services, contact.New! with { CompanyId = companyId, OwnerId = owner }, Guid.CreateVersion7(), cancellationToken)).Id;
         }
         if (existing.CompanyId is null && companyId is not null)
         {
-            contacts.Change(services, existing, contacts.ToInput(existing) with { CompanyId = companyId });
+            await contacts.ChangeAsync(services, existing, contacts.ToInput(existing) with { CompanyId = companyId }, cancellationToken);
         }
         return existing.Id;
     }

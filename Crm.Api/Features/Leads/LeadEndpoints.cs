@@ -37,7 +37,7 @@ public static class LeadEndpoints
         BatchResponseType = typeof(LeadBatchResponse),
         ToBatchResponse = responses => new LeadBatchResponse(responses),
         RefuseChange = lead => lead.ConvertedAt is null ? null : AlreadyConverted(),
-        OnChange = LeadScoreHistory.RecordManualChange,
+        AfterApply = LeadScoreHistory.RecordManualChangeAsync,
     };
 
     public static IEndpointRouteBuilder MapLeadEndpoints(this IEndpointRouteBuilder routes)

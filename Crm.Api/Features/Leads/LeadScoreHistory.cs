@@ -16,12 +16,12 @@ internal static class LeadScoreHistory
     /// Records a score set by the caller (POST, PATCH or batch): from <paramref name="previous"/>, or from the default 0
     /// for a new lead, so the changes of a lead's history add up to its score.
     /// </summary>
-    public static void RecordManualChange(ResourceServices services, Lead lead, LeadInput? previous)
+    public static Task RecordManualChangeAsync(ResourceServices services, Lead lead, LeadInput? previous, CancellationToken cancellationToken)
     {
         var oldScore = previous?.Score ?? 0;
         if (lead.Score == oldScore)
         {
-            return;
+            return Task.CompletedTask;
         }
         var now = services.Clock.GetUtcNow();
         lead.ScoreUpdatedAt = now;
@@ -34,6 +34,7 @@ internal static class LeadScoreHistory
             ChangedBy = services.Caller.UserId,
             ChangedAt = now,
         });
+        return Task.CompletedTask;
     }
 
     public static async Task<Results<Ok<ListPage<LeadScoreChangeResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(

@@ -64,8 +64,28 @@ public sealed class ListPlan<TEntity>
         if (_after is not null)
         {
             source = source.Where(Expression.Lambda<Func<TEntity, bool>>(After(entity, 0), entity));
+            if (FirstKeyBound(entity) is { } bound)
+            {
+                source = source.Where(Expression.Lambda<Func<TEntity, bool>>(bound, entity));
+            }
         }
         return Order(source, entity).Take(Limit + 1);
+    }
+
+    /// <summary>
+    /// <c>k1 &lt;= v1</c> (<c>&gt;=</c> ascending): implied by <see cref="After"/>, but a range an index on the first key
+    /// can seek to, which PostgreSQL does not derive from After's OR. Without it a deep page reads, and filters out,
+    /// every row before the cursor. Null when the first key is nullable (nulls come after every value) or a bool.
+    /// </summary>
+    private Expression? FirstKeyBound(ParameterExpression entity)
+    {
+        var key = _sort[0];
+        if (_after![0] is not { } value || key.Field.IsNullable || key.Field.Kind == FieldKind.Boolean)
+        {
+            return null;
+        }
+        var op = key.Descending ? ExpressionType.LessThanOrEqual : ExpressionType.GreaterThanOrEqual;
+        return ListExpressions.Compare(key.Field, ListExpressions.Member(key.Field, entity), op, value);
     }
 
     /// <summary>The page from the rows <see cref="ApplyPage"/> returned (up to limit + 1), each mapped to its DTO.</summary>

@@ -136,6 +136,14 @@ public static class MergePatch
             {
                 MergeTyped(nestedTarget, nestedPatch, propertyInfo, path + ".", errors, options);
             }
+            else if (propertyInfo.Kind == JsonTypeInfoKind.Object && value is JsonObject newPatch && propertyInfo.CreateObject is { } create)
+            {
+                // An object given for a member that is null merges onto the member type's defaults, so a bad nested
+                // value is named ("recurrenceRule.frequency"), not the whole object.
+                var created = (JsonObject)JsonSerializer.SerializeToNode(create(), property.PropertyType, options)!;
+                MergeTyped(created, newPatch, propertyInfo, path + ".", errors, options);
+                target[name] = created;
+            }
             else if (TryConvert(value, property.PropertyType, options))
             {
                 target[name] = value.DeepClone();

@@ -94,6 +94,14 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
     /// <summary>What a caller needs to create, change, delete and restore these records (<see cref="Roles"/>).</summary>
     public Permission WritePermission { get; init; } = Permission.RecordsWrite;
 
+    /// <summary>
+    /// What follows from an applied input, before the record is audited and saved in the same transaction: given the
+    /// record and its fields before the change (null for a new record). A task completed here, say, is stamped with its
+    /// completion and gets its next occurrence; a lead whose score changed gets a score history row. Null when nothing
+    /// follows.
+    /// </summary>
+    public Func<ResourceServices, TEntity, TInput?, CancellationToken, Task>? AfterApply { get; init; }
+
     /// <summary>The unique indexes of the table, and the 409 each answers.</summary>
     public required IReadOnlyList<UniqueConflict> Conflicts { get; init; }
 
@@ -109,17 +117,13 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
     /// <summary>The problem a PATCH answers instead when the record's state allows no change (a converted lead); null to go ahead.</summary>
     public Func<TEntity, IResult?>? RefuseChange { get; init; }
 
-    /// <summary>
-    /// Adds what goes with a new record (previous input null) or a changed one to the same save, such as a lead's
-    /// score history row.
-    /// </summary>
-    public Action<ResourceServices, TEntity, TInput?>? OnChange { get; init; }
-
     public string Route => $"/api/v1/{Plural}";
 
     public bool MayWrite(CallerAccess caller) => caller.Has(WritePermission);
 
     /// <summary>The records of the table the caller may see, live or deleted: by record scope unless <see cref="WorkspaceWide"/>.</summary>
+    /// <remarks>A record with collections (an activity's participants and reminders) loads each in a query of its own
+    /// rather than as one cross product of them.</remarks>
     public IQueryable<TEntity> Scoped(ResourceServices services) =>
-        WorkspaceWide ? Set(services.Db) : services.Caller.Visible(Set(services.Db), services.Db);
+        (WorkspaceWide ? Set(services.Db) : services.Caller.Visible(Set(services.Db), services.Db)).AsSplitQuery();
 }

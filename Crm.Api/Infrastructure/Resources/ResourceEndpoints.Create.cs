@@ -38,7 +38,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
             return TypedResults.ValidationProblem(errors);
         }
 
-        var record = resource.AddNew(services, input!, id);
+        var record = await resource.AddNewAsync(services, input!, id, cancellationToken);
         var location = $"{resource.Route}/{id}";
         var saved = await SaveAsync(services, cancellationToken, beforeCommit: () =>
             idempotency.Key?.Remember(services.Db, StatusCodes.Status201Created, location, resource.ToResponse(record), services.Json));
@@ -98,7 +98,11 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
             return TypedResults.ValidationProblem(errors, title: "The batch is not valid; nothing was created.");
         }
 
-        var created = checkedItems.Select(a => resource.AddNew(services, a.Input, a.Id)).ToList();
+        var created = new List<TEntity>();
+        foreach (var (input, _, id) in checkedItems)
+        {
+            created.Add(await resource.AddNewAsync(services, input, id, cancellationToken));
+        }
         // One SaveChanges: one transaction, so a duplicate found by the database undoes the whole batch.
         var saved = await SaveAsync(services, cancellationToken, beforeCommit: () =>
             idempotency.Key?.Remember(services.Db, StatusCodes.Status200OK, null, ToBatchResponse(created), services.Json));

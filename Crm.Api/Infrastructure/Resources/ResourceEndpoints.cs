@@ -73,7 +73,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (resource.Change(services, record, input))
+        if (await resource.ChangeAsync(services, record, input, cancellationToken))
         {
             if (ETags.TryParseVersion(request, out var expected))
             {

@@ -18,20 +18,21 @@ public static class ResourceOperations
         where TResponse : notnull =>
         resource.Scoped(services).Where(ResourceRecords.IsLive<TEntity>());
 
-    /// <summary>Adds a new record, made by the caller from a validated input, with its audit row.</summary>
-    public static TEntity AddNew<TEntity, TInput, TResponse>(
-        this ResourceDefinition<TEntity, TInput, TResponse> resource, ResourceServices services, TInput input, Guid id)
+    /// <summary>Adds a new record, made by the caller from a validated input (and its AfterApply), with its audit row.</summary>
+    public static async Task<TEntity> AddNewAsync<TEntity, TInput, TResponse>(
+        this ResourceDefinition<TEntity, TInput, TResponse> resource, ResourceServices services, TInput input, Guid id,
+        CancellationToken cancellationToken)
         where TEntity : class, IBusinessRecord
         where TInput : class, new()
         where TResponse : notnull
     {
         var record = resource.New(id);
         resource.Apply(input, record);
+        await resource.AfterApplyAsync(services, record, null, cancellationToken);
         resource.Set(services.Db).Add(record);
         record.CreatedBy = services.Caller.UserId;
         record.StampUpdate(services.Caller.UserId);
         services.Audit.Created(resource.EntityType, record.Id, services.Audit.Snapshot(resource.ToInput(record)));
-        resource.OnChange?.Invoke(services, record, null);
         return record;
     }
 
@@ -39,21 +40,30 @@ public static class ResourceOperations
     /// Applies a validated input to a record, with an audit row of the fields that differ, stamped as the caller's
     /// change. False, and nothing recorded, when no field differs.
     /// </summary>
-    public static bool Change<TEntity, TInput, TResponse>(
-        this ResourceDefinition<TEntity, TInput, TResponse> resource, ResourceServices services, TEntity record, TInput input)
+    public static async Task<bool> ChangeAsync<TEntity, TInput, TResponse>(
+        this ResourceDefinition<TEntity, TInput, TResponse> resource, ResourceServices services, TEntity record, TInput input,
+        CancellationToken cancellationToken)
         where TEntity : class, IBusinessRecord
         where TInput : class, new()
         where TResponse : notnull
     {
         var before = resource.ToInput(record);
         resource.Apply(input, record);
+        await resource.AfterApplyAsync(services, record, before, cancellationToken);
         var audit = services.Audit;
         if (!audit.Updated(resource.EntityType, record.Id, audit.Snapshot(before), audit.Snapshot(resource.ToInput(record))))
         {
             return false;
         }
         record.StampUpdate(services.Caller.UserId, services.Clock.GetUtcNow());
-        resource.OnChange?.Invoke(services, record, before);
         return true;
     }
+
+    private static Task AfterApplyAsync<TEntity, TInput, TResponse>(
+        this ResourceDefinition<TEntity, TInput, TResponse> resource, ResourceServices services, TEntity record, TInput? before,
+        CancellationToken cancellationToken)
+        where TEntity : class, IBusinessRecord
+        where TInput : class, new()
+        where TResponse : notnull =>
+        resource.AfterApply?.Invoke(services, record, before, cancellationToken) ?? Task.CompletedTask;
 }

@@ -112,35 +112,57 @@ public static class ResourceRequests
     /// <summary>
     /// Checks owner ids: the owner must be an active member of the workspace (the users foreign key alone would accept
     /// anyone's user), and a caller with scope own or team may only make themselves owner and may not clear the owner
-    /// (a record without one would leave their sight); scope all may. Errors go to prefix + "ownerId".
+    /// (a record without one would leave their sight); scope all may. Errors go to prefix + <paramref name="field"/>
+    /// (the name of the owner in the resource: "ownerId", a task's "assignedTo").
     /// </summary>
     public static async Task CheckOwnersAsync(
         CrmDbContext db, CallerAccess caller, IReadOnlyList<(Guid? OwnerId, string Prefix)> items, Dictionary<string, string[]> errors,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string field = "ownerId")
     {
-        var ownerIds = items.Select(i => i.OwnerId).OfType<Guid>().Distinct().ToList();
-        var members = ownerIds.Count == 0 ? [] : await db.WorkspaceMembers
-            .Where(m => ownerIds.Contains(m.UserId) && m.Status == MemberStatus.Active)
-            .Select(m => m.UserId).ToListAsync(cancellationToken);
+        var members = await ActiveMembersAsync(db, items.Select(i => i.OwnerId).OfType<Guid>(), cancellationToken);
         foreach (var (owner, prefix) in items)
         {
             if (owner is not { } ownerId)
             {
                 if (caller.Scope != RecordScope.All)
                 {
-                    errors[prefix + "ownerId"] = ["Your record scope needs an owner on every record: yourself."];
+                    errors[prefix + field] = ["Your record scope needs an owner on every record: yourself."];
                 }
                 continue;
             }
             if (!members.Contains(ownerId))
             {
-                errors[prefix + "ownerId"] = ["Not an active member of this workspace."];
+                errors[prefix + field] = ["Not an active member of this workspace."];
             }
             else if (caller.Scope != RecordScope.All && ownerId != caller.UserId)
             {
-                errors[prefix + "ownerId"] = ["Your record scope lets you assign records only to yourself."];
+                errors[prefix + field] = ["Your record scope lets you assign records only to yourself."];
             }
         }
+    }
+
+    /// <summary>
+    /// Fails each field whose user id is not an active member of the workspace (an assignee, a participant, a mention):
+    /// the users foreign key alone would accept anyone's user. One query for all of them.
+    /// </summary>
+    public static async Task CheckMembersAsync(
+        CrmDbContext db, IEnumerable<(Guid? UserId, string Field)> references, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        var named = references.Where(r => r.UserId is not null).ToList();
+        var members = await ActiveMembersAsync(db, named.Select(r => r.UserId!.Value), cancellationToken);
+        foreach (var (_, field) in named.Where(r => !members.Contains(r.UserId!.Value)))
+        {
+            errors[field] = ["Not an active member of this workspace."];
+        }
+    }
+
+    /// <summary>Those of <paramref name="userIds"/> who are active members of the caller's workspace, in one query.</summary>
+    private static async Task<HashSet<Guid>> ActiveMembersAsync(CrmDbContext db, IEnumerable<Guid> userIds, CancellationToken cancellationToken)
+    {
+        var ids = userIds.Distinct().ToList();
+        return ids.Count == 0 ? [] : [.. await db.WorkspaceMembers
+            .Where(m => ids.Contains(m.UserId) && m.Status == MemberStatus.Active)
+            .Select(m => m.UserId).ToListAsync(cancellationToken)];
     }
 
     public static ValidationProblem Invalid(string field, string message) =>

@@ -18,7 +18,23 @@ public sealed record ResourceServices(CrmDbContext Db, HttpContext HttpContext, 
 
     public AuditTrail Audit => new(Db, HttpContext, Json);
 
-    /// <summary>The live records of <paramref name="set"/> the caller sees (workspace by query filter and RLS, owner by record scope).</summary>
+    /// <summary>
+    /// The clock's time to the microsecond, as a timestamptz keeps it: a time stamped with it reads back the same, and
+    /// compares equal to what the database computes from it.
+    /// </summary>
+    public DateTimeOffset Now
+    {
+        get
+        {
+            var now = Clock.GetUtcNow();
+            return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+        }
+    }
+
+    /// <summary>
+    /// The live records of <paramref name="set"/> the caller sees (workspace by query filter and RLS, owner by record
+    /// scope), with collections loaded as in <see cref="ResourceDefinition{TEntity, TInput, TResponse}.Scoped"/>.
+    /// </summary>
     public IQueryable<T> Visible<T>(DbSet<T> set) where T : class, IBusinessRecord =>
-        Caller.Visible(set, Db).Where(ResourceRecords.IsLive<T>());
+        Caller.Visible(set, Db).Where(ResourceRecords.IsLive<T>()).AsSplitQuery();
 }
