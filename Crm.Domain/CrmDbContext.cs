@@ -2,10 +2,14 @@ using System.Linq.Expressions;
 using Crm.Domain.Auditing;
 using Crm.Domain.Companies;
 using Crm.Domain.Contacts;
+using Crm.Domain.CustomFields;
 using Crm.Domain.Idempotency;
 using Crm.Domain.Identity;
 using Crm.Domain.Persistence;
+using Crm.Domain.SavedViews;
+using Crm.Domain.Tags;
 using Crm.Domain.Tenancy;
+using Crm.Domain.Territories;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -43,6 +47,16 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options)
     public DbSet<CompanyContact> CompanyContacts => Set<CompanyContact>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public DbSet<Tag> Tags => Set<Tag>();
+
+    public DbSet<Tagging> Taggings => Set<Tagging>();
+
+    public DbSet<CustomFieldDefinition> CustomFieldDefinitions => Set<CustomFieldDefinition>();
+
+    public DbSet<SavedView> SavedViews => Set<SavedView>();
+
+    public DbSet<Territory> Territories => Set<Territory>();
 
     /// <summary>Read by the query filters for each query (EF parameterizes members of the context).</summary>
     private Guid? CurrentWorkspaceId => Session.WorkspaceId;
