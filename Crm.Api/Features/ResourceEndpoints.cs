@@ -1,6 +1,10 @@
 using Crm.Api.Features.Audit;
 using Crm.Api.Features.Companies;
 using Crm.Api.Features.Contacts;
+using Crm.Api.Features.CustomFields;
+using Crm.Api.Features.SavedViews;
+using Crm.Api.Features.Tags;
+using Crm.Api.Features.Territories;
 
 namespace Crm.Api.Features;
 
@@ -11,6 +15,10 @@ public static class ResourceEndpoints
     {
         routes.MapCompanyEndpoints();
         routes.MapContactEndpoints();
+        routes.MapTagEndpoints();
+        routes.MapCustomFieldEndpoints();
+        routes.MapSavedViewEndpoints();
+        routes.MapTerritoryEndpoints();
         routes.MapAuditEndpoints();
         return routes;
     }

@@ -1,5 +1,6 @@
 using Crm.Api.Infrastructure.Resources;
 using Crm.Domain.Companies;
+using Crm.Domain.Records;
 
 namespace Crm.Api.Features.Companies;
 
@@ -25,6 +26,7 @@ public static class CompanyEndpoints
         Set = db => db.Companies,
         New = id => new Company { Id = id, Name = "" },
         Listing = CompanyListing.Schema,
+        ObjectType = ObjectType.Company,
         ToInput = c => c.ToInput(),
         ToResponse = c => c.ToResponse(),
         Apply = (input, company) => input.Apply(company),

@@ -1,5 +1,6 @@
 using Crm.Api.Infrastructure.Resources;
 using Crm.Domain.Contacts;
+using Crm.Domain.Records;
 
 namespace Crm.Api.Features.Contacts;
 
@@ -25,6 +26,7 @@ public static class ContactEndpoints
         Set = db => db.Contacts,
         New = id => new Contact { Id = id },
         Listing = ContactListing.Schema,
+        ObjectType = ObjectType.Contact,
         ToInput = c => c.ToInput(),
         ToResponse = c => c.ToResponse(),
         Apply = (input, contact) => input.Apply(contact),

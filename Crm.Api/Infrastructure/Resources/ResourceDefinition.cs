@@ -1,5 +1,8 @@
+using Crm.Api.Infrastructure.Access;
+using Crm.Api.Infrastructure.CustomFields;
 using Crm.Api.Infrastructure.Listing;
 using Crm.Domain;
+using Crm.Domain.Records;
 using Crm.Domain.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,6 +15,9 @@ public delegate TInput InputValidator<TInput>(TInput input, Dictionary<string, s
 public delegate Task ReferenceCheck<TInput>(
     ResourceServices services, IReadOnlyList<(TInput Input, string Prefix, Guid Id)> items, Dictionary<string, string[]> errors,
     CancellationToken cancellationToken);
+
+/// <summary>Why a record may not be deleted now (a territory that still has companies: a 409), or null when it may.</summary>
+public delegate Task<IResult?> DeleteCheck<TEntity>(ResourceServices services, TEntity record, CancellationToken cancellationToken);
 
 /// <summary>
 /// A field two items of one batch may not share (the database would reject the second anyway, but without naming
@@ -68,6 +74,31 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
 
     public required ReferenceCheck<TInput> CheckReferences { get; init; }
 
+    public DeleteCheck<TEntity>? CheckDelete { get; init; }
+
+    /// <summary>
+    /// The object type these records are to tags, custom fields and saved views (Crm.Api.Features.ObjectTypes lists
+    /// the types served). Set, it makes the pipeline validate and normalize the inputs' <c>customFields</c> against the
+    /// workspace's definitions of the type (<typeparamref name="TInput"/> implements <see cref="ICustomFieldsInput"/>)
+    /// and offer <c>filter[tag]</c> on the list.
+    /// </summary>
+    public ObjectType? ObjectType { get; init; }
+
+    /// <summary>
+    /// Workspace configuration (tags, territories) rather than owned records: every member sees all of it, whatever
+    /// their record scope. Such records have no owner.
+    /// </summary>
+    public bool WorkspaceWide { get; init; }
+
+    /// <summary>Who sees which records, when neither record scope nor <see cref="WorkspaceWide"/> says it (saved views).</summary>
+    public Func<ResourceServices, IQueryable<TEntity>, IQueryable<TEntity>>? Visibility { get; init; }
+
+    /// <summary>The roles that may create, change, delete and restore these records; null: every role but viewer.</summary>
+    public IReadOnlySet<MemberRole>? WriterRoles { get; init; }
+
+    /// <summary>The 403 a caller gets for changing, deleting or restoring this record they see, or null when they may.</summary>
+    public Func<CallerAccess, TEntity, IResult?>? RefuseChange { get; init; }
+
     /// <summary>The unique indexes of the table, and the 409 each answers.</summary>
     public required IReadOnlyList<UniqueConflict> Conflicts { get; init; }
 
@@ -81,4 +112,21 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
     public required Func<List<TResponse>, object> ToBatchResponse { get; init; }
 
     public string Route => $"/api/v1/{Plural}";
+
+    /// <summary>The 403 for a caller whose role may not write these records, or null when it may.</summary>
+    public IResult? RefuseWrite(CallerAccess caller) => WriterRoles switch
+    {
+        null => caller.CanWrite ? null : CallerAccess.ReadOnly(),
+        _ when WriterRoles.Contains(caller.Role) => null,
+        _ => TypedResults.Problem(
+            statusCode: StatusCodes.Status403Forbidden,
+            title: "Forbidden",
+            detail: $"Only the roles {string.Join(", ", WriterRoles.Order().Select(r => EnumNames.Of(r)))} may change {Plural}."),
+    };
+
+    /// <summary>The records of the table the caller may see, live or deleted.</summary>
+    public IQueryable<TEntity> Scoped(ResourceServices services) =>
+        Visibility is not null ? Visibility(services, Set(services.Db))
+        : WorkspaceWide ? Set(services.Db)
+        : services.Caller.Visible(Set(services.Db), services.Db);
 }

@@ -1,4 +1,3 @@
-using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Concurrency;
 using Crm.Api.Infrastructure.Idempotency;
 using Crm.Api.Infrastructure.Patching;
@@ -10,9 +9,9 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
 {
     public async Task<IResult> CreateAsync([AsParameters] ResourceServices services, CancellationToken cancellationToken)
     {
-        if (!services.Caller.CanWrite)
+        if (resource.RefuseWrite(services.Caller) is { } forbidden)
         {
-            return CallerAccess.ReadOnly();
+            return forbidden;
         }
         var body = await ResourceRequests.ReadJsonBodyAsync(services.HttpContext.Request, cancellationToken);
         if (body.Problem is { } unreadable)
@@ -32,6 +31,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
         if (parsed.Value is { } value)
         {
             var input = resource.Validate(resource.OwnedByDefault(value, services.Caller.UserId), errors, "");
+            await CheckCustomFieldsAsync(services, [(input, "", null)], errors, cancellationToken);
             await resource.CheckReferences(services, [(input, "", id)], errors, cancellationToken);
             resource.Apply(input, record);
         }
@@ -54,9 +54,9 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
 
     public async Task<IResult> CreateBatchAsync([AsParameters] ResourceServices services, CancellationToken cancellationToken)
     {
-        if (!services.Caller.CanWrite)
+        if (resource.RefuseWrite(services.Caller) is { } forbidden)
         {
-            return CallerAccess.ReadOnly();
+            return forbidden;
         }
         var body = await ResourceRequests.ReadJsonBodyAsync(services.HttpContext.Request, cancellationToken);
         if (body.Problem is { } unreadable)
@@ -94,6 +94,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
         {
             CheckUniqueInBatch(unique, accepted, errors);
         }
+        await CheckCustomFieldsAsync(services, [.. accepted.Select(a => (a.Input, a.Prefix, (TInput?)null))], errors, cancellationToken);
         await resource.CheckReferences(services, accepted, errors, cancellationToken);
         if (errors.Count > 0)
         {

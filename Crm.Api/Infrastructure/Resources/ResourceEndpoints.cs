@@ -1,5 +1,5 @@
-using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Concurrency;
+using Crm.Api.Infrastructure.CustomFields;
 using Crm.Api.Infrastructure.Listing;
 using Crm.Api.Infrastructure.Patching;
 using Crm.Domain.Tenancy;
@@ -20,7 +20,9 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
 {
     public Task<Results<Ok<ListPage<TResponse>>, ValidationProblem>> ListAsync(
         ListQuery query, [AsParameters] ResourceServices services, CancellationToken cancellationToken) =>
-        Visible(services).AsNoTracking().ToListResultAsync(resource.Listing, query, resource.ToResponse, cancellationToken);
+        Visible(services).AsNoTracking().ToListResultAsync(
+            resource.Listing, query, resource.ToResponse, cancellationToken,
+            resource.ObjectType is { } objectType ? [RecordTags.Filter(services.Db, objectType)] : null);
 
     public async Task<Results<Ok<TResponse>, ProblemHttpResult>> GetAsync(
         Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
@@ -36,15 +38,19 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
 
     public async Task<IResult> PatchAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
     {
-        if (!services.Caller.CanWrite)
+        if (resource.RefuseWrite(services.Caller) is { } forbidden)
         {
-            return CallerAccess.ReadOnly();
+            return forbidden;
         }
         var request = services.HttpContext.Request;
         var record = await Visible(services).FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
         if (record is null)
         {
             return NotFound();
+        }
+        if (resource.RefuseChange?.Invoke(services.Caller, record) is { } refused)
+        {
+            return refused;
         }
         if (ETags.PreconditionProblem(request, record.Version) is { } precondition)
         {
@@ -59,6 +65,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
         }
         var errors = new Dictionary<string, string[]>();
         var input = resource.Validate(patched.Value!, errors, "");
+        await CheckCustomFieldsAsync(services, [(input, "", before)], errors, cancellationToken);
         await resource.CheckReferences(services, [(input, "", id)], errors, cancellationToken);
         if (errors.Count > 0)
         {
@@ -85,18 +92,26 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
 
     public async Task<IResult> DeleteAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
     {
-        if (!services.Caller.CanWrite)
+        if (resource.RefuseWrite(services.Caller) is { } forbidden)
         {
-            return CallerAccess.ReadOnly();
+            return forbidden;
         }
         var record = await Visible(services).FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
         if (record is null)
         {
             return NotFound();
         }
+        if (resource.RefuseChange?.Invoke(services.Caller, record) is { } refused)
+        {
+            return refused;
+        }
         if (ETags.PreconditionProblem(services.HttpContext.Request, record.Version) is { } precondition)
         {
             return precondition;
+        }
+        if (resource.CheckDelete is not null && await resource.CheckDelete(services, record, cancellationToken) is { } conflict)
+        {
+            return conflict;
         }
         var now = services.Clock.GetUtcNow();
         record.DeletedAt = now;
@@ -111,14 +126,19 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
 
     public async Task<IResult> RestoreAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
     {
-        if (!services.Caller.CanWrite)
+        if (resource.RefuseWrite(services.Caller) is { } forbidden)
         {
-            return CallerAccess.ReadOnly();
+            return forbidden;
         }
-        var record = await services.Deleted(resource.Set(services.Db)).FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
+        var record = await resource.Scoped(services).Where(ResourceRecords.IsDeleted<TEntity>())
+            .FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
         if (record is null)
         {
             return NotFound();
+        }
+        if (resource.RefuseChange?.Invoke(services.Caller, record) is { } refused)
+        {
+            return refused;
         }
         services.Audit.Restored(resource.EntityType, id, record.DeletedAt!.Value);
         record.DeletedAt = null;
@@ -131,7 +151,26 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
         return TypedResults.Ok(resource.ToResponse(record));
     }
 
-    private IQueryable<TEntity> Visible(ResourceServices services) => services.Visible(resource.Set(services.Db));
+    private IQueryable<TEntity> Visible(ResourceServices services) => resource.Scoped(services).Where(ResourceRecords.IsLive<TEntity>());
+
+    /// <summary>
+    /// Validates and normalizes the inputs' custom fields against the workspace's definitions of the resource's object
+    /// type, loaded once for all of them; <c>Before</c> is the record's input before a PATCH (null on create).
+    /// </summary>
+    private async Task CheckCustomFieldsAsync(
+        ResourceServices services, IReadOnlyList<(TInput Input, string Prefix, TInput? Before)> items, Dictionary<string, string[]> errors,
+        CancellationToken cancellationToken)
+    {
+        if (resource.ObjectType is not { } objectType || items.Count == 0)
+        {
+            return;
+        }
+        var schema = await CustomFieldSchema.LoadAsync(services.Db, objectType, resource.Plural, cancellationToken);
+        foreach (var (input, prefix, before) in items)
+        {
+            schema.Check(((ICustomFieldsInput)input).CustomFields, (before as ICustomFieldsInput)?.CustomFields, errors, prefix);
+        }
+    }
 
     /// <summary>Saves the request's changes (the record, its audit rows, the idempotency key) in one transaction.</summary>
     private Task<SaveFailure?> SaveAsync(ResourceServices services, CancellationToken cancellationToken, Action? beforeCommit = null) =>

@@ -1,4 +1,5 @@
 using Crm.Api.Infrastructure.Access;
+using Crm.Api.Infrastructure.CustomFields;
 using Crm.Api.Infrastructure.Patching;
 using Crm.Domain.Tenancy;
 
@@ -17,6 +18,11 @@ public static class ResourceMapping
         where TInput : class, new()
         where TResponse : notnull
     {
+        if (resource.ObjectType is not null && !typeof(ICustomFieldsInput).IsAssignableFrom(typeof(TInput)))
+        {
+            throw new InvalidOperationException(
+                $"{typeof(TInput).Name} must implement {nameof(ICustomFieldsInput)}: {resource.Plural} have an object type, so their custom fields are validated.");
+        }
         var handlers = new ResourceEndpoints<TEntity, TInput, TResponse>(resource);
         var (singular, plural) = (resource.EntityType, resource.Plural);
         var group = routes.MapGroup(resource.Route).WithTags(resource.OperationPlural).RequireAuthorization()

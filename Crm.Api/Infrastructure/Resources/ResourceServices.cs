@@ -21,8 +21,4 @@ public sealed record ResourceServices(CrmDbContext Db, HttpContext HttpContext, 
     /// <summary>The live records of <paramref name="set"/> the caller sees (workspace by query filter and RLS, owner by record scope).</summary>
     public IQueryable<T> Visible<T>(DbSet<T> set) where T : class, IBusinessRecord =>
         Caller.Visible(set, Db).Where(ResourceRecords.IsLive<T>());
-
-    /// <summary>The caller's soft-deleted records of <paramref name="set"/>, for restore.</summary>
-    public IQueryable<T> Deleted<T>(DbSet<T> set) where T : class, IBusinessRecord =>
-        Caller.Visible(set, Db).Where(ResourceRecords.IsDeleted<T>());
 }
