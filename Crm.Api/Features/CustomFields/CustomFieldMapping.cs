@@ -27,13 +27,16 @@ internal static class CustomFieldMapping
         UpdatedAt = d.UpdatedAt,
     };
 
-    /// <summary>Copies a validated (<see cref="CustomFieldValidator"/>, so complete and normalized) input onto the entity.</summary>
+    /// <summary>
+    /// Copies a validated (<see cref="CustomFieldValidator"/>, so normalized) input onto the entity. The pipeline copies
+    /// an input that failed validation too, then discards the entity: missing values must not throw here.
+    /// </summary>
     public static void Apply(this CustomFieldInput i, CustomFieldDefinition d)
     {
-        d.ObjectType = i.ObjectType!.Value;
+        d.ObjectType = i.ObjectType.GetValueOrDefault();
         d.Key = i.Key!;
         d.Label = i.Label!;
-        d.FieldType = i.FieldType!.Value;
+        d.FieldType = i.FieldType.GetValueOrDefault();
         d.IsRequired = i.Required;
         d.Options = i.Options is null ? null : JsonSerializer.Serialize(i.Options, Stored);
         d.ValidationRules = JsonSerializer.Serialize(i.ValidationRules, Stored);

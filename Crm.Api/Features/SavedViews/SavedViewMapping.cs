@@ -25,11 +25,14 @@ internal static class SavedViewMapping
         UpdatedAt = v.UpdatedAt,
     };
 
-    /// <summary>Copies a validated (<see cref="SavedViewValidator"/>, so normalized) input onto the entity.</summary>
+    /// <summary>
+    /// Copies a validated (<see cref="SavedViewValidator"/>, so normalized) input onto the entity. The pipeline copies
+    /// an input that failed validation too, then discards the entity: missing values must not throw here.
+    /// </summary>
     public static void Apply(this SavedViewInput i, SavedView v)
     {
         v.Name = i.Name!;
-        v.ObjectType = i.ObjectType!.Value;
+        v.ObjectType = i.ObjectType.GetValueOrDefault();
         v.Filters = i.Filters.ToJsonString();
         v.Q = i.Q;
         v.Sort = i.Sort;
