@@ -70,6 +70,36 @@ public sealed class TaggingTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task A_list_filtered_by_tag_pages_with_a_cursor_bound_to_the_tag()
+    {
+        var api = await RegisterAsync(factory);
+        var vip = await CreateIdAsync(api.Tags, new { name = "VIP" });
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            var id = await CreateIdAsync(api.Contacts, new { firstName = name, email = $"{name}@x.com" });
+            await AssertStatusAsync(await api.Contacts.SendAsync(HttpMethod.Put, $"/{id}/tags/{vip}"), HttpStatusCode.NoContent);
+        }
+        await CreateIdAsync(api.Contacts, new { firstName = "untagged", email = "u@x.com" });
+
+        var emails = new List<string>();
+        string? cursor = null;
+        do
+        {
+            using var response = await api.Contacts.SendAsync(HttpMethod.Get, $"/?filter[tag]=vip&sort=email&limit=2&includeTotal=true{(cursor is null ? "" : $"&cursor={cursor}")}");
+            var page = await api.Contacts.ReadAsync(response);
+            Assert.Equal(3, page.GetProperty("total").GetInt32());
+            emails.AddRange(page.GetProperty("data").EnumerateArray().Select(c => c.GetProperty("email").GetString()!));
+            cursor = page.GetProperty("hasMore").GetBoolean() ? page.GetProperty("nextCursor").GetString() : null;
+            if (cursor is not null)
+            {
+                await AssertInvalidAsync(await api.Contacts.SendAsync(HttpMethod.Get, $"/?filter[tag]=gold&sort=email&limit=2&cursor={cursor}"), "cursor");
+            }
+        }
+        while (cursor is not null);
+        Assert.Equal(["a@x.com", "b@x.com", "c@x.com"], emails);
+    }
+
+    [Fact]
     public async Task A_deleted_tag_leaves_every_record_and_a_restore_puts_it_back()
     {
         var api = await RegisterAsync(factory);
