@@ -5,6 +5,7 @@ using Crm.Domain.Comments;
 using Crm.Domain.Companies;
 using Crm.Domain.Contacts;
 using Crm.Domain.Deals;
+using Crm.Domain.CustomFields;
 using Crm.Domain.Idempotency;
 using Crm.Domain.Identity;
 using Crm.Domain.Leads;
@@ -13,7 +14,10 @@ using Crm.Domain.Persistence;
 using Crm.Domain.Pipelines;
 using Crm.Domain.Products;
 using Crm.Domain.Tasks;
+using Crm.Domain.SavedViews;
+using Crm.Domain.Tags;
 using Crm.Domain.Tenancy;
+using Crm.Domain.Territories;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -87,6 +91,15 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options)
     public DbSet<Note> Notes => Set<Note>();
 
     public DbSet<Comment> Comments => Set<Comment>();
+    public DbSet<Tag> Tags => Set<Tag>();
+
+    public DbSet<Tagging> Taggings => Set<Tagging>();
+
+    public DbSet<CustomFieldDefinition> CustomFieldDefinitions => Set<CustomFieldDefinition>();
+
+    public DbSet<SavedView> SavedViews => Set<SavedView>();
+
+    public DbSet<Territory> Territories => Set<Territory>();
 
     /// <summary>Read by the query filters for each query (EF parameterizes members of the context).</summary>
     private Guid? CurrentWorkspaceId => Session.WorkspaceId;

@@ -11,6 +11,10 @@ using Crm.Api.Features.Products;
 using Crm.Api.Features.Notes;
 using Crm.Api.Features.Tasks;
 using Crm.Api.Features.Timeline;
+using Crm.Api.Features.CustomFields;
+using Crm.Api.Features.SavedViews;
+using Crm.Api.Features.Tags;
+using Crm.Api.Features.Territories;
 
 namespace Crm.Api.Features;
 
@@ -31,6 +35,10 @@ public static class ResourceEndpoints
         routes.MapNoteEndpoints();
         routes.MapCommentEndpoints();
         routes.MapTimelineEndpoints();
+        routes.MapTagEndpoints();
+        routes.MapCustomFieldEndpoints();
+        routes.MapSavedViewEndpoints();
+        routes.MapTerritoryEndpoints();
         routes.MapAuditEndpoints();
         return routes;
     }

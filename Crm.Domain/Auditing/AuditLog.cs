@@ -48,6 +48,12 @@ public enum AuditAction
     Converted,
     Merged,
     Imported,
+
+    /// <summary>A tag was put on the record (new values: the tag).</summary>
+    Tagged,
+
+    /// <summary>A tag was taken off the record (old values: the tag).</summary>
+    Untagged,
 }
 
 internal sealed class AuditLogConfiguration : IEntityTypeConfiguration<AuditLog>

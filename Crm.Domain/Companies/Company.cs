@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Crm.Domain.Identity;
 using Crm.Domain.Persistence;
 using Crm.Domain.Tenancy;
+using Crm.Domain.Territories;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -85,6 +86,9 @@ public sealed class Company : IBusinessRecord
 
     public Guid? ParentCompanyId { get; set; }
 
+    /// <summary>The live territory of the workspace the company belongs to.</summary>
+    public Guid? TerritoryId { get; set; }
+
     public Guid? OwnerId { get; set; }
 
     public DateTimeOffset? LastActivityAt { get; set; }
@@ -145,6 +149,8 @@ internal sealed class CompanyConfiguration : IEntityTypeConfiguration<Company>
         builder.HasOne<CrmUser>().WithMany().HasForeignKey(c => c.OwnerId);
         builder.HasOne<Company>().WithMany().HasForeignKey(c => new { c.WorkspaceId, c.ParentCompanyId })
             .HasPrincipalKey(c => new { c.WorkspaceId, c.Id });
+        builder.HasOne<Territory>().WithMany().HasForeignKey(c => new { c.WorkspaceId, c.TerritoryId })
+            .HasPrincipalKey(t => new { t.WorkspaceId, t.Id });
         // Named explicitly: the snake_case convention would otherwise rename Npgsql's xmin mapping to "version".
         builder.Property(c => c.Version).IsRowVersion().HasColumnName("xmin").HasColumnType("xid");
         builder.Property(c => c.Type).HasConversion<SnakeCaseEnumConverter<CompanyType>>();

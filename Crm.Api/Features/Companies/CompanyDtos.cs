@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Crm.Api.Infrastructure.CustomFields;
 using Crm.Domain.Companies;
 
 namespace Crm.Api.Features.Companies;
@@ -8,7 +9,7 @@ namespace Crm.Api.Features.Companies;
 /// The fields a client writes: the body of POST (merged onto these defaults), of each batch item, and the document a
 /// PATCH merge patch applies to. Unknown members are refused.
 /// </summary>
-public record CompanyInput
+public record CompanyInput : ICustomFieldsInput
 {
     public string? Name { get; init; }
 
@@ -72,9 +73,13 @@ public record CompanyInput
 
     public int? HealthScore { get; init; }
 
+    /// <summary>Values of the workspace's custom fields of companies, checked against their definitions.</summary>
     public JsonObject CustomFields { get; init; } = [];
 
     public Guid? ParentCompanyId { get; init; }
+
+    /// <summary>A live territory of the workspace.</summary>
+    public Guid? TerritoryId { get; init; }
 
     /// <summary>Defaults to the caller on create.</summary>
     public Guid? OwnerId { get; init; }

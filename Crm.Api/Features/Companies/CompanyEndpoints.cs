@@ -1,5 +1,6 @@
 using Crm.Api.Infrastructure.Resources;
 using Crm.Domain.Companies;
+using Crm.Domain.Records;
 
 namespace Crm.Api.Features.Companies;
 
@@ -19,12 +20,13 @@ public static class CompanyEndpoints
         Plural = "companies",
         OperationSingular = "Company",
         OperationPlural = "Companies",
-        ListDescription = "Cursor-paged; sort, filter[field][op] and q over name and domain (docs/api.md, \"Lists\").",
+        ListDescription = "Cursor-paged; sort, filter[field][op] (and filter[tag]) and q over name and domain (docs/api.md, \"Lists\").",
         BatchDescription = "All or nothing, in one transaction; errors name the items by index (items[3].name).",
         RestoreDescription = "409 when a live company has taken its domain or account number meanwhile.",
         Set = db => db.Companies,
         New = id => new Company { Id = id, Name = "" },
         Listing = CompanyListing.Schema,
+        ObjectType = ObjectType.Company,
         ToInput = c => c.ToInput(),
         ToResponse = c => c.ToResponse(),
         Apply = (input, company) => input.Apply(company),

@@ -16,6 +16,7 @@ internal static class CompanyListing
         .Field("size", c => c.Size, sortable: true, filterable: true)
         .Field("ownerId", c => c.OwnerId, filterable: true)
         .Field("parentCompanyId", c => c.ParentCompanyId, filterable: true)
+        .Field("territoryId", c => c.TerritoryId, filterable: true)
         .Field("annualRevenue", c => c.AnnualRevenue, sortable: true, filterable: true)
         .Field("healthScore", c => c.HealthScore, sortable: true, filterable: true)
         .Field("createdAt", c => c.CreatedAt, sortable: true, filterable: true)

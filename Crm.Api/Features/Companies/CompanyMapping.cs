@@ -16,7 +16,7 @@ internal static class CompanyMapping
         State = c.State, PostalCode = c.PostalCode, Country = c.Country, Timezone = c.Timezone,
         LinkedinUrl = c.LinkedinUrl, TwitterHandle = c.TwitterHandle, FacebookUrl = c.FacebookUrl,
         HealthScore = c.HealthScore, CustomFields = JsonNode.Parse(c.CustomFields)!.AsObject(),
-        ParentCompanyId = c.ParentCompanyId, OwnerId = c.OwnerId,
+        ParentCompanyId = c.ParentCompanyId, TerritoryId = c.TerritoryId, OwnerId = c.OwnerId,
     };
 
     public static CompanyResponse ToResponse(this Company c) => new(c.ToInput())
@@ -65,6 +65,7 @@ internal static class CompanyMapping
         c.HealthScore = i.HealthScore;
         c.CustomFields = i.CustomFields.ToJsonString();
         c.ParentCompanyId = i.ParentCompanyId;
+        c.TerritoryId = i.TerritoryId;
         c.OwnerId = i.OwnerId;
     }
 }

@@ -1,4 +1,5 @@
 using Crm.Api.Infrastructure.Resources;
+using Crm.Domain.Territories;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Api.Features.Companies;
@@ -6,7 +7,7 @@ namespace Crm.Api.Features.Companies;
 /// <summary>
 /// Checks the ids a company input names, in one query each for a whole batch: the owner as for every record
 /// (<see cref="ResourceRequests.CheckOwnersAsync"/>); the parent must be a live company the caller sees, and not the
-/// company itself.
+/// company itself; the territory must be a live territory of the workspace.
 /// </summary>
 internal static class CompanyReferences
 {
@@ -19,12 +20,19 @@ internal static class CompanyReferences
         var parentIds = items.Select(i => i.Input.ParentCompanyId).OfType<Guid>().Distinct().ToList();
         var parents = parentIds.Count == 0 ? [] : await services.Visible(services.Db.Companies)
             .Where(c => parentIds.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken);
+        var territoryIds = items.Select(i => i.Input.TerritoryId).OfType<Guid>().Distinct().ToList();
+        var territories = territoryIds.Count == 0 ? [] : await services.Db.Territories.Where(ResourceRecords.IsLive<Territory>())
+            .Where(t => territoryIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(cancellationToken);
 
         foreach (var (input, prefix, id) in items)
         {
             if (input.ParentCompanyId is { } parentId && (parentId == id || !parents.Contains(parentId)))
             {
                 errors[prefix + "parentCompanyId"] = [parentId == id ? "A company cannot be its own parent." : "No such company."];
+            }
+            if (input.TerritoryId is { } territoryId && !territories.Contains(territoryId))
+            {
+                errors[prefix + "territoryId"] = ["No such territory."];
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Crm.Api.Infrastructure.CustomFields;
 using Crm.Domain.Contacts;
 
 namespace Crm.Api.Features.Contacts;
@@ -8,7 +9,7 @@ namespace Crm.Api.Features.Contacts;
 /// The fields a client writes: the body of POST (merged onto these defaults), of each batch item, and the document a
 /// PATCH merge patch applies to. Unknown members are refused.
 /// </summary>
-public record ContactInput
+public record ContactInput : ICustomFieldsInput
 {
     /// <summary>firstName or lastName is required.</summary>
     public string? FirstName { get; init; }
@@ -60,6 +61,7 @@ public record ContactInput
     /// <summary>0-100.</summary>
     public int LeadScore { get; init; }
 
+    /// <summary>Values of the workspace's custom fields of contacts, checked against their definitions.</summary>
     public JsonObject CustomFields { get; init; } = [];
 
     /// <summary>A live company of the workspace that the caller sees.</summary>

@@ -1,5 +1,6 @@
 using Crm.Api.Infrastructure.Resources;
 using Crm.Domain.Contacts;
+using Crm.Domain.Records;
 
 namespace Crm.Api.Features.Contacts;
 
@@ -19,12 +20,13 @@ public static class ContactEndpoints
         Plural = "contacts",
         OperationSingular = "Contact",
         OperationPlural = "Contacts",
-        ListDescription = "Cursor-paged; sort, filter[field][op] and q over first name, last name and email (docs/api.md, \"Lists\").",
+        ListDescription = "Cursor-paged; sort, filter[field][op] (and filter[tag]) and q over first name, last name and email (docs/api.md, \"Lists\").",
         BatchDescription = "All or nothing, in one transaction; errors name the items by index (items[3].email).",
         RestoreDescription = "409 when a live contact has taken its email meanwhile.",
         Set = db => db.Contacts,
         New = id => new Contact { Id = id },
         Listing = ContactListing.Schema,
+        ObjectType = ObjectType.Contact,
         ToInput = c => c.ToInput(),
         ToResponse = c => c.ToResponse(),
         Apply = (input, contact) => input.Apply(contact),

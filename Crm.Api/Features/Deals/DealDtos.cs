@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Crm.Api.Infrastructure.CustomFields;
 using Crm.Domain.Deals;
 
 namespace Crm.Api.Features.Deals;
@@ -8,7 +9,7 @@ namespace Crm.Api.Features.Deals;
 /// The fields a client writes: the body of POST (merged onto these defaults), of each batch item, and the document a
 /// PATCH merge patch applies to. Unknown members are refused. The stage changes only by <c>POST /deals/{id}/move</c>.
 /// </summary>
-public record DealInput
+public record DealInput : ICustomFieldsInput
 {
     public string Name { get; init; } = "";
 

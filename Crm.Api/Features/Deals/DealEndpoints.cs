@@ -1,5 +1,6 @@
 using Crm.Api.Infrastructure.Resources;
 using Crm.Domain.Deals;
+using Crm.Domain.Records;
 
 namespace Crm.Api.Features.Deals;
 
@@ -15,6 +16,7 @@ public static class DealEndpoints
     internal static readonly ResourceDefinition<Deal, DealInput, DealResponse> Resource = new()
     {
         EntityType = EntityType,
+        ObjectType = ObjectType.Deal,
         Plural = "deals",
         OperationSingular = "Deal",
         OperationPlural = "Deals",

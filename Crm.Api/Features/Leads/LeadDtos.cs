@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Crm.Api.Infrastructure.CustomFields;
 using Crm.Domain.Leads;
 
 namespace Crm.Api.Features.Leads;
@@ -8,7 +9,7 @@ namespace Crm.Api.Features.Leads;
 /// The fields a client writes: the body of POST (merged onto these defaults), of each batch item, and the document a
 /// PATCH merge patch applies to. Unknown members are refused.
 /// </summary>
-public record LeadInput
+public record LeadInput : ICustomFieldsInput
 {
     /// <summary>firstName, lastName or companyName is required.</summary>
     public string? FirstName { get; init; }

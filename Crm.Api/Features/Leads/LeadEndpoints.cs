@@ -1,5 +1,6 @@
 using Crm.Api.Infrastructure.Resources;
 using Crm.Domain.Leads;
+using Crm.Domain.Records;
 
 namespace Crm.Api.Features.Leads;
 
@@ -16,6 +17,7 @@ public static class LeadEndpoints
     internal static readonly ResourceDefinition<Lead, LeadInput, LeadResponse> Resource = new()
     {
         EntityType = EntityType,
+        ObjectType = ObjectType.Lead,
         Plural = "leads",
         OperationSingular = "Lead",
         OperationPlural = "Leads",
@@ -36,7 +38,7 @@ public static class LeadEndpoints
         BatchRequestType = typeof(LeadBatchRequest),
         BatchResponseType = typeof(LeadBatchResponse),
         ToBatchResponse = responses => new LeadBatchResponse(responses),
-        RefuseChange = lead => lead.ConvertedAt is null ? null : AlreadyConverted(),
+        RefusePatch = lead => lead.ConvertedAt is null ? null : AlreadyConverted(),
         AfterApply = LeadScoreHistory.RecordManualChangeAsync,
     };
 

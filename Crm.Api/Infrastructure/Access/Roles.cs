@@ -28,8 +28,11 @@ public enum Permission
     /// <summary>Create, list and revoke the workspace's API keys.</summary>
     ApiKeysManage = 1 << 5,
 
-    /// <summary>Change the workspace's configuration: pipelines and their stages, products, custom fields, territories.</summary>
+    /// <summary>Change the workspace's configuration: pipelines and their stages, products, scoring rules, territories.</summary>
     ConfigurationManage = 1 << 6,
+
+    /// <summary>Define custom fields, which every record of their object type must then satisfy.</summary>
+    CustomFieldsManage = 1 << 7,
 }
 
 public sealed record PermissionDefinition(Permission Permission, string Name, string Description);
@@ -50,13 +53,15 @@ public static class Roles
         new(Permission.MembersManage, "members.manage", "Invite members; change members' role, record scope and status; remove members. Owners excepted."),
         new(Permission.OwnersManage, "members.manage_owners", "Make members owners, and change or remove owners (never the last one)."),
         new(Permission.ApiKeysManage, "api_keys.manage", "Create, list and revoke the workspace's API keys."),
-        new(Permission.ConfigurationManage, "configuration.manage", "Change pipelines and their stages, products, lead scoring rules, custom fields and territories."),
+        new(Permission.ConfigurationManage, "configuration.manage", "Change pipelines and their stages, products, lead scoring rules and territories."),
+        new(Permission.CustomFieldsManage, "custom_fields.manage", "Define the workspace's custom fields, which every record of their type must then satisfy."),
     ];
 
     private const Permission Reader = Permission.RecordsRead | Permission.MembersRead;
     private const Permission Writer = Reader | Permission.RecordsWrite;
     private const Permission Configurator = Writer | Permission.ConfigurationManage;
-    private const Permission Administrator = Configurator | Permission.MembersManage | Permission.ApiKeysManage;
+    private const Permission Administrator =
+        Configurator | Permission.CustomFieldsManage | Permission.MembersManage | Permission.ApiKeysManage;
 
     /// <summary>Highest first: an API key's role is capped by its creator's in this order.</summary>
     public static readonly IReadOnlyList<RoleDefinition> All =

@@ -11,6 +11,8 @@ public sealed class ListPlan<TEntity>
 {
     private readonly IReadOnlyList<SortKey> _sort;
     private readonly IReadOnlyList<FilterPredicate> _filters;
+    private readonly IReadOnlyList<RelatedPredicate> _related;
+    private readonly ListField _id;
     private readonly string? _q;
     private readonly IReadOnlyList<ListField> _searchable;
     private readonly IReadOnlyList<object?>? _after;
@@ -18,13 +20,16 @@ public sealed class ListPlan<TEntity>
 
     internal ListPlan(
         Dictionary<string, string[]> errors, int limit, bool includeTotal, IReadOnlyList<SortKey> sort, IReadOnlyList<FilterPredicate> filters,
-        string? q, IReadOnlyList<ListField> searchable, IReadOnlyList<object?>? after, string spec)
+        IReadOnlyList<RelatedPredicate> related, ListField id, string? q, IReadOnlyList<ListField> searchable, IReadOnlyList<object?>? after,
+        string spec)
     {
         Errors = errors;
         Limit = limit;
         IncludeTotal = includeTotal;
         _sort = sort;
         _filters = filters;
+        _related = related;
+        _id = id;
         _q = q;
         _searchable = searchable;
         _after = after;
@@ -47,6 +52,13 @@ public sealed class ListPlan<TEntity>
         foreach (var filter in _filters)
         {
             source = source.Where(Expression.Lambda<Func<TEntity, bool>>(FilterBody(filter, entity), entity));
+        }
+        foreach (var related in _related)
+        {
+            // id IN (the related query): EF Core inlines the query held by the closure as a subquery.
+            var ids = ListExpressions.Value(related.Filter.MatchingIds(related.Values), typeof(IQueryable<Guid>));
+            var contains = Expression.Call(typeof(Queryable), nameof(Queryable.Contains), [typeof(Guid)], ids, ListExpressions.Member(_id, entity));
+            source = source.Where(Expression.Lambda<Func<TEntity, bool>>(contains, entity));
         }
         if (_q is not null)
         {

@@ -6,12 +6,15 @@ namespace Crm.Api.Infrastructure.Listing;
 /// <summary>The one call a list endpoint makes: <c>return await db.Teams.ToListResultAsync(Schema, query, ToDto, ct);</c></summary>
 public static class ListingQueryableExtensions
 {
-    /// <summary>The page for <paramref name="query"/>, or a 400 ValidationProblem naming each bad parameter.</summary>
+    /// <summary>
+    /// The page for <paramref name="query"/>, or a 400 ValidationProblem naming each bad parameter;
+    /// <paramref name="related"/> are the filters offered besides the schema's fields (<see cref="RelatedFilter"/>).
+    /// </summary>
     public static async Task<Results<Ok<ListPage<TDto>>, ValidationProblem>> ToListResultAsync<TEntity, TDto>(
         this IQueryable<TEntity> source, ListingSchema<TEntity> schema, ListQuery query, Func<TEntity, TDto> map,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, IReadOnlyList<RelatedFilter>? related = null)
     {
-        var plan = schema.Plan(query);
+        var plan = schema.Plan(query, related);
         if (!plan.IsValid)
         {
             return TypedResults.ValidationProblem(plan.Errors, title: "The list parameters are not valid.");

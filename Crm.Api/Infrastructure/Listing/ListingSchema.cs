@@ -58,8 +58,11 @@ public sealed class ListingSchema<TEntity>
         return this;
     }
 
-    /// <summary>Validates <paramref name="query"/> against this schema; see <see cref="ListPlan{TEntity}.IsValid"/>.</summary>
-    public ListPlan<TEntity> Plan(ListQuery query)
+    /// <summary>
+    /// Validates <paramref name="query"/> against this schema and the <paramref name="related"/> filters the caller
+    /// offers besides (filter[tag]); see <see cref="ListPlan{TEntity}.IsValid"/>.
+    /// </summary>
+    public ListPlan<TEntity> Plan(ListQuery query, IReadOnlyList<RelatedFilter>? related = null)
     {
         var errors = query.ParseErrors.ToDictionary(e => e.Key, e => e.Value);
         void Fail(string key, string message) => errors[key] = [message];
@@ -84,10 +87,23 @@ public sealed class ListingSchema<TEntity>
             errors["sort"] = [.. sortErrors];
         }
 
+        related ??= [];
         var filters = new List<FilterPredicate>();
+        var relatedFilters = new List<RelatedPredicate>();
         foreach (var filter in query.Filters)
         {
-            if (ParseFilter(filter, out var message) is { } predicate)
+            if (!_fields.ContainsKey(filter.Field) && related.FirstOrDefault(r => r.Name == filter.Field) is { } relation)
+            {
+                if (ParseRelated(relation, filter, out var message) is { } predicate)
+                {
+                    relatedFilters.Add(predicate);
+                }
+                else
+                {
+                    Fail(filter.Key, message);
+                }
+            }
+            else if (ParseFilter(filter, related, out var message) is { } predicate)
             {
                 filters.Add(predicate);
             }
@@ -119,7 +135,8 @@ public sealed class ListingSchema<TEntity>
             }
         }
 
-        return new ListPlan<TEntity>(errors, limit, includeTotal, sort, filters, q, [.. _fields.Values.Where(f => f.Searchable)], after, spec);
+        return new ListPlan<TEntity>(
+            errors, limit, includeTotal, sort, filters, relatedFilters, Id, q, [.. _fields.Values.Where(f => f.Searchable)], after, spec);
     }
 
     private ListField Add(ListField field)
@@ -163,12 +180,13 @@ public sealed class ListingSchema<TEntity>
         return keys;
     }
 
-    private FilterPredicate? ParseFilter(FilterParameter filter, out string error)
+    private FilterPredicate? ParseFilter(FilterParameter filter, IReadOnlyList<RelatedFilter> related, out string error)
     {
         error = string.Empty;
         if (!_fields.TryGetValue(filter.Field, out var field) || !field.Filterable)
         {
-            error = $"'{filter.Field}' is not a filterable field; use one of: {Names(f => f.Filterable)}.";
+            var names = _fields.Values.Where(f => f.Filterable).Select(f => f.Name).Concat(related.Select(r => r.Name));
+            error = $"'{filter.Field}' is not a filterable field; use one of: {string.Join(", ", names)}.";
             return null;
         }
         if (!AllOps.Contains(filter.Op, StringComparer.Ordinal))
@@ -220,6 +238,29 @@ public sealed class ListingSchema<TEntity>
                     ? new FilterPredicate(field, filter.Op, [single])
                     : null;
         }
+    }
+
+    /// <summary>A related filter takes eq (one value) or in (a comma list), as text.</summary>
+    private static RelatedPredicate? ParseRelated(RelatedFilter relation, FilterParameter filter, out string error)
+    {
+        error = string.Empty;
+        if (filter.Op is not ("eq" or "in"))
+        {
+            error = $"'{filter.Op}' does not apply to '{relation.Name}'; use one of: eq, in.";
+            return null;
+        }
+        var values = filter.Op == "in" ? filter.Value.Split(',', StringSplitOptions.TrimEntries) : [filter.Value.Trim()];
+        if (values.Length > MaxInValues)
+        {
+            error = $"'in' takes at most {MaxInValues} values.";
+            return null;
+        }
+        if (values.Any(v => v.Length == 0))
+        {
+            error = "The value is empty.";
+            return null;
+        }
+        return new RelatedPredicate(relation, values);
     }
 
     private static List<string> AllowedOps(ListField field)
@@ -288,3 +329,13 @@ public sealed class ListingSchema<TEntity>
 internal sealed record SortKey(ListField Field, bool Descending);
 
 internal sealed record FilterPredicate(ListField Field, string Op, IReadOnlyList<object?> Values);
+
+internal sealed record RelatedPredicate(RelatedFilter Filter, IReadOnlyList<string> Values);
+
+/// <summary>
+/// A filter on what is related to the entities rather than on their own columns, such as <c>filter[tag]=vip</c>:
+/// <c>eq</c> takes one value, <c>in</c> a comma list (any of them), and <see cref="MatchingIds"/> answers the query of
+/// the ids of the entities that match. Offered per request (<see cref="ListingSchema{TEntity}.Plan"/>), since that
+/// query needs the request's database context.
+/// </summary>
+public sealed record RelatedFilter(string Name, Func<IReadOnlyList<string>, IQueryable<Guid>> MatchingIds);

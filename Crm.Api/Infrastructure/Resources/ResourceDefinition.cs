@@ -1,6 +1,8 @@
 using Crm.Api.Infrastructure.Access;
+using Crm.Api.Infrastructure.CustomFields;
 using Crm.Api.Infrastructure.Listing;
 using Crm.Domain;
+using Crm.Domain.Records;
 using Crm.Domain.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,7 +25,7 @@ public delegate Task<IReadOnlyList<TInput>> InputCompletion<TInput>(
     ResourceServices services, IReadOnlyList<(TInput Input, string Prefix, Guid Id)> items, Dictionary<string, string[]> errors,
     CancellationToken cancellationToken);
 
-/// <summary>Why a record may not be deleted now (a pipeline that still has deals: a 409), or null when it may.</summary>
+/// <summary>Why a record may not be deleted now (a pipeline with deals, a territory with companies: a 409), or null when it may.</summary>
 public delegate Task<IResult?> DeleteCheck<TEntity>(ResourceServices services, TEntity record, CancellationToken cancellationToken);
 
 /// <summary>
@@ -86,13 +88,24 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
     public DeleteCheck<TEntity>? CheckDelete { get; init; }
 
     /// <summary>
-    /// Workspace configuration (pipelines, products) rather than owned records: every member sees all of it, whatever
+    /// The object type these records are to tags, custom fields and saved views (Crm.Api.Features.ObjectTypes lists
+    /// the types served). Set, it makes the pipeline validate and normalize the inputs' <c>customFields</c> against the
+    /// workspace's definitions of the type (<typeparamref name="TInput"/> implements <see cref="ICustomFieldsInput"/>)
+    /// and offer <c>filter[tag]</c> on the list.
+    /// </summary>
+    public ObjectType? ObjectType { get; init; }
+
+    /// <summary>
+    /// Workspace configuration (pipelines, products, tags, territories) rather than owned records: every member sees all of it, whatever
     /// their record scope. Such records have no owner.
     /// </summary>
     public bool WorkspaceWide { get; init; }
 
     /// <summary>What a caller needs to create, change, delete and restore these records (<see cref="Roles"/>).</summary>
     public Permission WritePermission { get; init; } = Permission.RecordsWrite;
+
+    /// <summary>Who sees which records, when neither record scope nor <see cref="WorkspaceWide"/> says it (saved views).</summary>
+    public Func<ResourceServices, IQueryable<TEntity>, IQueryable<TEntity>>? Visibility { get; init; }
 
     /// <summary>
     /// What follows from an applied input, before the record is audited and saved in the same transaction: given the
@@ -114,16 +127,33 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
 
     public required Func<List<TResponse>, object> ToBatchResponse { get; init; }
 
-    /// <summary>The problem a PATCH answers instead when the record's state allows no change (a converted lead); null to go ahead.</summary>
-    public Func<TEntity, IResult?>? RefuseChange { get; init; }
+    /// <summary>
+    /// The 403 a caller who sees the record gets for changing, deleting or restoring it (another member's shared saved
+    /// view), or null when they may.
+    /// </summary>
+    public Func<CallerAccess, TEntity, IResult?>? RefuseChange { get; init; }
+
+    /// <summary>The problem a PATCH answers instead when the record's state allows no change (a converted lead: 409); null to go ahead.</summary>
+    public Func<TEntity, IResult?>? RefusePatch { get; init; }
 
     public string Route => $"/api/v1/{Plural}";
 
     public bool MayWrite(CallerAccess caller) => caller.Has(WritePermission);
 
+    /// <summary>The 403 for a caller who may not write these records, or null when they may.</summary>
+    public IResult? RefuseWrite(CallerAccess caller) =>
+        MayWrite(caller) ? null
+        : WritePermission == Permission.RecordsWrite ? CallerAccess.ReadOnly()
+        : TypedResults.Problem(
+            statusCode: StatusCodes.Status403Forbidden,
+            title: "Forbidden",
+            detail: $"Changing {Plural} needs the permission {string.Join(", ", Roles.Names(WritePermission))}, which your role does not have (GET /api/v1/roles).");
+
     /// <summary>The records of the table the caller may see, live or deleted: by record scope unless <see cref="WorkspaceWide"/>.</summary>
     /// <remarks>A record with collections (an activity's participants and reminders) loads each in a query of its own
     /// rather than as one cross product of them.</remarks>
     public IQueryable<TEntity> Scoped(ResourceServices services) =>
-        (WorkspaceWide ? Set(services.Db) : services.Caller.Visible(Set(services.Db), services.Db)).AsSplitQuery();
+        (Visibility is not null ? Visibility(services, Set(services.Db))
+            : WorkspaceWide ? Set(services.Db)
+            : services.Caller.Visible(Set(services.Db), services.Db)).AsSplitQuery();
 }

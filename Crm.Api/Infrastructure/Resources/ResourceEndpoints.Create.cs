@@ -1,4 +1,3 @@
-using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Concurrency;
 using Crm.Api.Infrastructure.Idempotency;
 using Crm.Api.Infrastructure.Patching;
@@ -10,9 +9,9 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
 {
     public async Task<IResult> CreateAsync([AsParameters] ResourceServices services, CancellationToken cancellationToken)
     {
-        if (!resource.MayWrite(services.Caller))
+        if (resource.RefuseWrite(services.Caller) is { } forbidden)
         {
-            return CallerAccess.ReadOnly();
+            return forbidden;
         }
         var body = await ResourceRequests.ReadJsonBodyAsync(services.HttpContext.Request, cancellationToken);
         if (body.Problem is { } unreadable)
@@ -31,6 +30,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
         var input = parsed.Value is { } value ? resource.Validate(resource.OwnedByDefault(value, services.Caller.UserId), errors, "") : null;
         if (input is not null)
         {
+            await CheckCustomFieldsAsync(services, [(input, "", null)], errors, cancellationToken);
             input = (await CheckAsync(services, [(input, "", id)], errors, cancellationToken))[0].Input;
         }
         if (errors.Count > 0)
@@ -52,9 +52,9 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
 
     public async Task<IResult> CreateBatchAsync([AsParameters] ResourceServices services, CancellationToken cancellationToken)
     {
-        if (!resource.MayWrite(services.Caller))
+        if (resource.RefuseWrite(services.Caller) is { } forbidden)
         {
-            return CallerAccess.ReadOnly();
+            return forbidden;
         }
         var body = await ResourceRequests.ReadJsonBodyAsync(services.HttpContext.Request, cancellationToken);
         if (body.Problem is { } unreadable)
@@ -92,6 +92,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
         {
             CheckUniqueInBatch(unique, accepted, errors);
         }
+        await CheckCustomFieldsAsync(services, [.. accepted.Select(a => (a.Input, a.Prefix, (TInput?)null))], errors, cancellationToken);
         var checkedItems = await CheckAsync(services, accepted, errors, cancellationToken);
         if (errors.Count > 0)
         {

@@ -1,5 +1,5 @@
-using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Concurrency;
+using Crm.Api.Infrastructure.CustomFields;
 using Crm.Api.Infrastructure.Export;
 using Crm.Api.Infrastructure.Listing;
 using Crm.Api.Infrastructure.Patching;
@@ -21,7 +21,9 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
 {
     public Task<Results<Ok<ListPage<TResponse>>, ValidationProblem>> ListAsync(
         ListQuery query, [AsParameters] ResourceServices services, CancellationToken cancellationToken) =>
-        Visible(services).AsNoTracking().ToListResultAsync(resource.Listing, query, resource.ToResponse, cancellationToken);
+        Visible(services).AsNoTracking().ToListResultAsync(
+            resource.Listing, query, resource.ToResponse, cancellationToken,
+            resource.ObjectType is { } objectType ? [RecordTags.Filter(services.Db, objectType)] : null);
 
     public Task<IResult> ExportAsync(ListQuery query, [AsParameters] ResourceServices services, CancellationToken cancellationToken) =>
         Visible(services).AsNoTracking().ExportCsvAsync(
@@ -41,9 +43,9 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
 
     public async Task<IResult> PatchAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
     {
-        if (!resource.MayWrite(services.Caller))
+        if (resource.RefuseWrite(services.Caller) is { } forbidden)
         {
-            return CallerAccess.ReadOnly();
+            return forbidden;
         }
         var request = services.HttpContext.Request;
         var record = await Visible(services).FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
@@ -51,23 +53,29 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
         {
             return NotFound();
         }
+        if (resource.RefuseChange?.Invoke(services.Caller, record) is { } refused)
+        {
+            return refused;
+        }
         if (ETags.PreconditionProblem(request, record.Version) is { } precondition)
         {
             return precondition;
         }
-
-        if (resource.RefuseChange?.Invoke(record) is { } refused)
+        if (resource.RefusePatch?.Invoke(record) is { } unchangeable)
         {
-            return refused;
+            return unchangeable;
         }
 
-        var patched = await MergePatchRequest.ReadAsync(request, resource.ToInput(record), cancellationToken);
+        var before = resource.ToInput(record);
+        var patched = await MergePatchRequest.ReadAsync(request, before, cancellationToken);
         if (patched.Problem is { } problem)
         {
             return problem;
         }
         var errors = new Dictionary<string, string[]>();
-        var input = (await CheckAsync(services, [(resource.Validate(patched.Value!, errors, ""), "", id)], errors, cancellationToken))[0].Input;
+        var input = resource.Validate(patched.Value!, errors, "");
+        await CheckCustomFieldsAsync(services, [(input, "", before)], errors, cancellationToken);
+        input = (await CheckAsync(services, [(input, "", id)], errors, cancellationToken))[0].Input;
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -90,22 +98,26 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
 
     public async Task<IResult> DeleteAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
     {
-        if (!resource.MayWrite(services.Caller))
+        if (resource.RefuseWrite(services.Caller) is { } forbidden)
         {
-            return CallerAccess.ReadOnly();
+            return forbidden;
         }
         var record = await Visible(services).FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
         if (record is null)
         {
             return NotFound();
         }
+        if (resource.RefuseChange?.Invoke(services.Caller, record) is { } refused)
+        {
+            return refused;
+        }
         if (ETags.PreconditionProblem(services.HttpContext.Request, record.Version) is { } precondition)
         {
             return precondition;
         }
-        if (resource.CheckDelete is not null && await resource.CheckDelete(services, record, cancellationToken) is { } refused)
+        if (resource.CheckDelete is not null && await resource.CheckDelete(services, record, cancellationToken) is { } conflict)
         {
-            return refused;
+            return conflict;
         }
         var now = services.Clock.GetUtcNow();
         record.DeletedAt = now;
@@ -120,15 +132,19 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
 
     public async Task<IResult> RestoreAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
     {
-        if (!resource.MayWrite(services.Caller))
+        if (resource.RefuseWrite(services.Caller) is { } forbidden)
         {
-            return CallerAccess.ReadOnly();
+            return forbidden;
         }
         var record = await resource.Scoped(services).Where(ResourceRecords.IsDeleted<TEntity>())
             .FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
         if (record is null)
         {
             return NotFound();
+        }
+        if (resource.RefuseChange?.Invoke(services.Caller, record) is { } refused)
+        {
+            return refused;
         }
         services.Audit.Restored(resource.EntityType, id, record.DeletedAt!.Value);
         record.DeletedAt = null;
@@ -155,6 +171,25 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
         }
         await resource.CheckReferences(services, items, errors, cancellationToken);
         return items;
+    }
+
+    /// <summary>
+    /// Validates and normalizes the inputs' custom fields against the workspace's definitions of the resource's object
+    /// type, loaded once for all of them; <c>Before</c> is the record's input before a PATCH (null on create).
+    /// </summary>
+    private async Task CheckCustomFieldsAsync(
+        ResourceServices services, IReadOnlyList<(TInput Input, string Prefix, TInput? Before)> items, Dictionary<string, string[]> errors,
+        CancellationToken cancellationToken)
+    {
+        if (resource.ObjectType is not { } objectType || items.Count == 0)
+        {
+            return;
+        }
+        var schema = await CustomFieldSchema.LoadAsync(services.Db, objectType, resource.Plural, cancellationToken);
+        foreach (var (input, prefix, before) in items)
+        {
+            schema.Check(((ICustomFieldsInput)input).CustomFields, (before as ICustomFieldsInput)?.CustomFields, errors, prefix);
+        }
     }
 
     /// <summary>Saves the request's changes (the record, its audit rows, the idempotency key) in one transaction.</summary>

@@ -1,5 +1,6 @@
 using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Export;
+using Crm.Api.Infrastructure.CustomFields;
 using Crm.Api.Infrastructure.Patching;
 using Crm.Domain.Tenancy;
 
@@ -18,6 +19,11 @@ public static class ResourceMapping
         where TInput : class, new()
         where TResponse : notnull
     {
+        if (resource.ObjectType is not null && !typeof(ICustomFieldsInput).IsAssignableFrom(typeof(TInput)))
+        {
+            throw new InvalidOperationException(
+                $"{typeof(TInput).Name} must implement {nameof(ICustomFieldsInput)}: {resource.Plural} have an object type, so their custom fields are validated.");
+        }
         var handlers = new ResourceEndpoints<TEntity, TInput, TResponse>(resource);
         var (singular, plural) = (resource.EntityType, resource.Plural);
         var group = routes.MapGroup(resource.Route).WithTags(resource.OperationPlural).RequireAuthorization()
@@ -89,6 +95,7 @@ public static class ResourceMapping
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
 

@@ -11,6 +11,9 @@ public sealed class CompanyCrudTests(ApiFactory factory) : IClassFixture<ApiFact
     public async Task A_company_is_created_read_listed_patched_deleted_and_restored_with_an_audit_row_for_each_change()
     {
         var api = await CompanyApi.RegisterAsync(factory);
+        var customFields = api.WithResource("/api/v1/custom-fields");
+        await customFields.CreateAsync(new { objectType = "company", key = "tier", label = "Tier", fieldType = "text" });
+        await customFields.CreateAsync(new { objectType = "company", key = "region", label = "Region", fieldType = "text" });
         using (var created = await api.SendAsync(HttpMethod.Post, "/", new { name = "  Acme  ", domain = "ACME.com", type = "former_customer", annualRevenue = 1200.50m, currency = "eur", customFields = new { tier = "gold" } }))
         {
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);

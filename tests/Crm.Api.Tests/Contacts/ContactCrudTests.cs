@@ -13,6 +13,9 @@ public sealed class ContactCrudTests(ApiFactory factory) : IClassFixture<ApiFact
         var api = await ContactApi.RegisterAsync(factory);
         var (company, _) = await api.Companies.CreateAsync(new { name = "Acme" });
         var companyId = company.GetProperty("id").GetGuid();
+        var customFields = api.Companies.WithResource("/api/v1/custom-fields");
+        await customFields.CreateAsync(new { objectType = "contact", key = "tier", label = "Tier", fieldType = "text" });
+        await customFields.CreateAsync(new { objectType = "contact", key = "region", label = "Region", fieldType = "text" });
         using (var created = await api.SendAsync(HttpMethod.Post, "/", new
         {
             firstName = "  Ada ", lastName = "Lovelace", email = "Ada@Example.com", lifecycleStage = "mql", leadScore = 40, companyId,

@@ -109,6 +109,7 @@ public sealed class DealCrudTests(ApiFactory factory) : IClassFixture<ApiFactory
     {
         var api = await DealApi.RegisterAsync(factory);
         var sales = await api.CreateSalesPipelineAsync();
+        await api.Companies.WithResource("/api/v1/custom-fields").CreateAsync(new { objectType = "deal", key = "region", label = "Region", fieldType = "text" });
         var (company, _) = await api.Companies.CreateAsync(new { name = "Acme" });
         var (contact, _) = await api.Contacts.CreateAsync(new { firstName = "Ada", email = "ada@example.com" });
         var companyId = company.GetProperty("id").GetGuid();

@@ -10,6 +10,9 @@ public sealed class LeadCrudTests(ApiFactory factory) : IClassFixture<ApiFactory
     public async Task A_lead_is_created_read_listed_patched_deleted_and_restored_with_an_audit_row_for_each_change()
     {
         var api = await LeadApi.RegisterAsync(factory);
+        var customFields = api.Companies.WithResource("/api/v1/custom-fields");
+        await customFields.CreateAsync(new { objectType = "lead", key = "region", label = "Region", fieldType = "text" });
+        await customFields.CreateAsync(new { objectType = "lead", key = "tier", label = "Tier", fieldType = "text" });
         using (var created = await api.SendAsync(HttpMethod.Post, "/", new
         {
             firstName = " Grace ", lastName = "Hopper", email = "Grace@Navy.example", companyName = "Navy Labs", website = "https://www.navy.example",
