@@ -4,6 +4,7 @@ using Crm.Domain.Companies;
 using Crm.Domain.Contacts;
 using Crm.Domain.Idempotency;
 using Crm.Domain.Identity;
+using Crm.Domain.Imports;
 using Crm.Domain.Persistence;
 using Crm.Domain.Tenancy;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -43,6 +44,12 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options)
     public DbSet<CompanyContact> CompanyContacts => Set<CompanyContact>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+
+    public DbSet<ImportJobFile> ImportJobFiles => Set<ImportJobFile>();
+
+    public DbSet<ImportJobError> ImportJobErrors => Set<ImportJobError>();
 
     /// <summary>Read by the query filters for each query (EF parameterizes members of the context).</summary>
     private Guid? CurrentWorkspaceId => Session.WorkspaceId;

@@ -1,0 +1,296 @@
+using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
+using Crm.Api.Infrastructure.Patching;
+using Crm.Api.Infrastructure.Persistence;
+using Crm.Api.Infrastructure.Resources;
+using Crm.Domain.Imports;
+using Crm.Domain.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Api.Features.Imports;
+
+/// <summary>A resource that CSV files can be imported into (<see cref="ImportableResources"/>).</summary>
+internal interface IImportTarget
+{
+    /// <summary>The resource as the API names it ("contacts"): the import's objectType.</summary>
+    string ObjectType { get; }
+
+    ImportFields Fields(System.Text.Json.JsonSerializerOptions json);
+
+    /// <summary>Begins importing one job's rows, with the access of <paramref name="services"/>' caller (the job's creator).</summary>
+    IImportRun Start(ResourceServices services, ImportJob job);
+}
+
+/// <summary>One job's import into a resource, chunk after chunk; remembers the duplicate keys seen in the file so far.</summary>
+internal interface IImportRun
+{
+    /// <summary>
+    /// Validates, dedupes and writes a chunk's rows (inside the transaction the caller began on the context), counting
+    /// every row's outcome in <paramref name="report"/>.
+    /// </summary>
+    Task ImportAsync(IReadOnlyList<ImportRow> rows, ImportReport report, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Imports into one resource through its <see cref="ResourceDefinition{TEntity, TInput, TResponse}"/>: a row is read
+/// into the input type by the merge patch of POST, normalized and checked by the resource's validator and reference
+/// check (so a row is refused for exactly what a POST would be), and the records are created with
+/// <see cref="StagedCopy"/> plus one audit row each. Duplicates are found on the field the resource keeps unique
+/// (<see cref="ResourceDefinition{TEntity, TInput, TResponse}.BatchUnique"/>, compared case-insensitively like the
+/// unique indexes) among the workspace's live records, read through <paramref name="existingKey"/>, and within the file.
+/// </summary>
+internal sealed class ImportTarget<TEntity, TInput, TResponse>(
+    ResourceDefinition<TEntity, TInput, TResponse> resource, Expression<Func<TEntity, string?>>? existingKey) : IImportTarget
+    where TEntity : class, IBusinessRecord
+    where TInput : class, new()
+    where TResponse : notnull
+{
+    public string ObjectType => resource.Plural;
+
+    public ImportFields Fields(System.Text.Json.JsonSerializerOptions json) => new(typeof(TInput), json);
+
+    public IImportRun Start(ResourceServices services, ImportJob job) => new Run(resource, existingKey, services, job);
+
+    /// <summary>A row that passed the merge patch: its input, the key it dedupes on, and the record it updates if any.</summary>
+    private sealed record Candidate(ImportRow Row, TInput Input, string? Key, TEntity? Existing);
+
+    private sealed class Run(
+        ResourceDefinition<TEntity, TInput, TResponse> resource, Expression<Func<TEntity, string?>>? existingKey,
+        ResourceServices services, ImportJob job) : IImportRun
+    {
+        private static readonly System.Reflection.MethodInfo ToLower = typeof(string).GetMethod(nameof(string.ToLower), Type.EmptyTypes)!;
+
+        /// <summary>The first row of the file with each key, across chunks.</summary>
+        private readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
+
+        private readonly Guid _userId = services.Caller.UserId;
+
+        private BatchUniqueField<TInput>? Unique => existingKey is null ? null : resource.BatchUnique;
+
+        public async Task ImportAsync(IReadOnlyList<ImportRow> rows, ImportReport report, CancellationToken cancellationToken)
+        {
+            var candidates = await ValidateAsync(rows, report, cancellationToken);
+
+            var references = new Dictionary<string, string[]>();
+            var items = candidates.Select((c, i) => (c.Input, Prefix: $"{i}.", Id: c.Existing?.Id ?? Guid.CreateVersion7())).ToList();
+            await resource.CheckReferences(services, items, references, cancellationToken);
+
+            var creates = new List<(Candidate Candidate, Guid Id)>();
+            var updates = new List<Candidate>();
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                var candidate = candidates[i];
+                var prefix = items[i].Prefix;
+                var errors = references.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal))
+                    .ToDictionary(e => e.Key[prefix.Length..], e => e.Value);
+                if (errors.Count > 0)
+                {
+                    report.Fail(candidate.Row, errors);
+                }
+                else if (candidate.Key is { } key && !_seen.TryAdd(key, candidate.Row.Number))
+                {
+                    report.Skip(candidate.Row, Unique!.Field,
+                        $"Row {_seen[key]} of this file has the same {Unique.Field}; this row was skipped.");
+                }
+                else if (candidate.Existing is null)
+                {
+                    creates.Add((candidate, items[i].Id));
+                }
+                else
+                {
+                    updates.Add(candidate);
+                }
+            }
+
+            await CreateAsync(creates, report, cancellationToken);
+            await UpdateAsync(updates, report, cancellationToken);
+        }
+
+        /// <summary>
+        /// Each row through the merge patch and the validator: as a new record, or, when its key is a live record's and
+        /// the job updates existing records, as a merge patch of that record. Rows refused here, and rows whose key a
+        /// live record has when the job skips those, are reported; the others are the candidates.
+        /// </summary>
+        private async Task<List<Candidate>> ValidateAsync(IReadOnlyList<ImportRow> rows, ImportReport report, CancellationToken cancellationToken)
+        {
+            var parsed = new List<(ImportRow Row, TInput Input, Dictionary<string, string[]> Errors, string? Key)>();
+            foreach (var row in rows)
+            {
+                var patched = MergePatch.Apply(new TInput(), row.Values.Values, services.Json);
+                if (!patched.IsValid)
+                {
+                    report.Fail(row, patched.Errors!);
+                    continue;
+                }
+                var errors = new Dictionary<string, string[]>();
+                var input = resource.Validate(resource.OwnedByDefault(patched.Value!, _userId), errors, "");
+                parsed.Add((row, input, errors, Unique?.Value(input)?.ToLowerInvariant()));
+            }
+
+            var keys = parsed.Select(p => p.Key).OfType<string>().Distinct().ToList();
+            var existing = keys.Count == 0 ? [] : await ExistingKeysAsync(keys, cancellationToken);
+            var updatable = existing.Count == 0 || job.DedupePolicy != ImportDedupePolicy.Update
+                ? []
+                : await UpdatableAsync([.. existing], cancellationToken);
+
+            var candidates = new List<Candidate>();
+            foreach (var (row, input, errors, key) in parsed)
+            {
+                if (key is null || !existing.Contains(key))
+                {
+                    if (errors.Count > 0)
+                    {
+                        report.Fail(row, errors);
+                    }
+                    else
+                    {
+                        candidates.Add(new Candidate(row, input, key, null));
+                    }
+                }
+                else if (job.DedupePolicy == ImportDedupePolicy.Skip)
+                {
+                    report.Skip(row, Unique!.Field, $"A live {resource.EntityType} has this {Unique.Field}; the row was skipped.");
+                }
+                else if (!updatable.TryGetValue(key, out var record))
+                {
+                    report.Skip(row, Unique!.Field,
+                        $"A live {resource.EntityType} has this {Unique.Field}, outside your record scope; the row was skipped.");
+                }
+                else if (ValidatePatch(row, record, report) is { } patch)
+                {
+                    candidates.Add(new Candidate(row, patch, key, record));
+                }
+            }
+            return candidates;
+        }
+
+        /// <summary>The row's cells merged onto the record's fields and validated, or null (reported) when refused.</summary>
+        private TInput? ValidatePatch(ImportRow row, TEntity record, ImportReport report)
+        {
+            var patched = MergePatch.Apply(resource.ToInput(record), row.Values.Values, services.Json);
+            if (!patched.IsValid)
+            {
+                report.Fail(row, patched.Errors!);
+                return null;
+            }
+            var errors = new Dictionary<string, string[]>();
+            var input = resource.Validate(patched.Value!, errors, "");
+            if (errors.Count > 0)
+            {
+                report.Fail(row, errors);
+                return null;
+            }
+            return input;
+        }
+
+        /// <summary>
+        /// New records in one staged copy, with an audit row each. A row the database still finds a duplicate (a record
+        /// created meanwhile, or another unique field such as a company's account number) is reported as failed.
+        /// </summary>
+        private async Task CreateAsync(List<(Candidate Candidate, Guid Id)> creates, ImportReport report, CancellationToken cancellationToken)
+        {
+            var records = creates.Select(c =>
+            {
+                var record = resource.New(c.Id);
+                resource.Apply(c.Candidate.Input, record);
+                record.WorkspaceId = job.WorkspaceId;
+                record.CreatedBy = _userId;
+                record.StampUpdate(_userId);
+                return record;
+            }).ToList();
+            var inserted = await StagedCopy.InsertAsync(services.Db, records, skipConflicts: true, cancellationToken);
+
+            var audit = services.Audit;
+            var entries = records.Where(r => inserted.Contains(r.Id))
+                .Select(r => audit.ImportedEntry(resource.EntityType, r.Id, audit.Snapshot(resource.ToInput(r)))).ToList();
+            await StagedCopy.InsertAsync(services.Db, entries, skipConflicts: false, cancellationToken);
+            report.AddCreated(inserted.Count);
+
+            foreach (var (candidate, id) in creates.Where(c => !inserted.Contains(c.Id)))
+            {
+                report.Fail(candidate.Row, resource.Conflicts.Count == 1 ? resource.Conflicts[0].Field : null,
+                    string.Join(" Or: ", resource.Conflicts.Select(c => c.Detail)));
+            }
+        }
+
+        /// <summary>
+        /// Existing records changed one by one, each with its audit row, in a savepoint of its own (EF's, around each
+        /// SaveChanges in a transaction): a record changed by someone else meanwhile (its version moved) or a unique field
+        /// another record now has fails only its row.
+        /// </summary>
+        private async Task UpdateAsync(List<Candidate> updates, ImportReport report, CancellationToken cancellationToken)
+        {
+            var db = services.Db;
+            var audit = services.Audit;
+            foreach (var (row, input, _, existing) in updates)
+            {
+                var record = existing!;
+                var before = audit.Snapshot(resource.ToInput(record));
+                resource.Apply(input, record);
+                if (!audit.Updated(resource.EntityType, record.Id, before, audit.Snapshot(resource.ToInput(record))))
+                {
+                    // Same values, maybe spelled otherwise (jsonb's formatting): nothing to write.
+                    db.Entry(record).State = EntityState.Unchanged;
+                    report.Skip(row, null, $"The {resource.EntityType} already has these values; nothing to update.");
+                    continue;
+                }
+                record.StampUpdate(_userId, services.Clock.GetUtcNow());
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                    report.AddUpdated(1);
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    Discard(db);
+                    report.Fail(row, null, $"The {resource.EntityType} was changed by someone else during the import; import this row again.");
+                }
+                catch (DbUpdateException e) when (resource.Conflicts.FirstOrDefault(c => e.IsUniqueViolation(c.IndexName)) is { } conflict)
+                {
+                    Discard(db);
+                    report.Fail(row, conflict.Field, conflict.Detail);
+                }
+            }
+        }
+
+        /// <summary>Forgets the changes of the failed save (the record and its audit row); EF rolled the database back to its savepoint.</summary>
+        private static void Discard(DbContext db)
+        {
+            foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State != EntityState.Unchanged).ToList())
+            {
+                entry.State = EntityState.Detached;
+            }
+        }
+
+        /// <summary>The keys (lower-case) of <paramref name="keys"/> that live records of the workspace have, whoever sees them.</summary>
+        private async Task<HashSet<string>> ExistingKeysAsync(List<string> keys, CancellationToken cancellationToken)
+        {
+            var (lowered, hasKey) = KeyExpressions(keys);
+            var found = await resource.Set(services.Db).Where(ResourceRecords.IsLive<TEntity>()).Where(hasKey).Select(lowered)
+                .ToListAsync(cancellationToken);
+            return [.. found];
+        }
+
+        /// <summary>The live records with <paramref name="keys"/> that the caller sees (so may update), tracked, by key.</summary>
+        private async Task<Dictionary<string, TEntity>> UpdatableAsync(List<string> keys, CancellationToken cancellationToken)
+        {
+            var (_, hasKey) = KeyExpressions(keys);
+            var key = existingKey!.Compile();
+            var records = await services.Visible(resource.Set(services.Db)).Where(hasKey).ToListAsync(cancellationToken);
+            return records.ToDictionary(r => key(r)!.ToLowerInvariant());
+        }
+
+        /// <summary>
+        /// <c>e => e.Key.ToLower()</c> and <c>e => keys.Contains(e.Key.ToLower())</c> — lower(email) = ANY(@keys), which
+        /// the unique index on lower(email) answers. The keys are a parameter, not literals in the SQL.
+        /// </summary>
+        private (Expression<Func<TEntity, string>> Lowered, Expression<Func<TEntity, bool>> HasKey) KeyExpressions(List<string> keys)
+        {
+            var lowered = Expression.Call(existingKey!.Body, ToLower);
+            var box = Expression.Field(Expression.Constant(new StrongBox<List<string>>(keys)), nameof(StrongBox<List<string>>.Value));
+            var contains = Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], box, lowered);
+            return (Expression.Lambda<Func<TEntity, string>>(lowered, existingKey.Parameters),
+                Expression.Lambda<Func<TEntity, bool>>(contains, existingKey.Parameters));
+        }
+    }
+}
