@@ -1,5 +1,7 @@
 using System.Linq.Expressions;
+using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Crm.Api.Infrastructure.Patching;
 using Crm.Api.Infrastructure.Persistence;
 using Crm.Api.Infrastructure.Resources;
@@ -15,7 +17,7 @@ internal interface IImportTarget
     /// <summary>The resource as the API names it ("contacts"): the import's objectType.</summary>
     string ObjectType { get; }
 
-    ImportFields Fields(System.Text.Json.JsonSerializerOptions json);
+    ImportFields Fields(JsonSerializerOptions json);
 
     /// <summary>Begins importing one job's rows, with the access of <paramref name="services"/>' caller (the job's creator).</summary>
     IImportRun Start(ResourceServices services, ImportJob job);
@@ -32,40 +34,54 @@ internal interface IImportRun
 }
 
 /// <summary>
+/// The field an import dedupes on: its API name, its value on an input, and the entity member that holds it (read in
+/// SQL). Compared case-insensitively (lower()), like the unique indexes on lower(email) and lower(domain).
+/// </summary>
+internal sealed record ImportKey<TEntity, TInput>(string Field, Func<TInput, string?> Input, Expression<Func<TEntity, string?>> Existing);
+
+internal static class ImportTarget
+{
+    /// <summary>An import into <paramref name="resource"/>, deduped on <paramref name="key"/> (none: every valid row is created).</summary>
+    public static IImportTarget For<TEntity, TInput, TResponse>(
+        ResourceDefinition<TEntity, TInput, TResponse> resource, ImportKey<TEntity, TInput>? key)
+        where TEntity : class, IBusinessRecord
+        where TInput : class, new()
+        where TResponse : notnull =>
+        new ImportTarget<TEntity, TInput, TResponse>(resource, key);
+}
+
+/// <summary>
 /// Imports into one resource through its <see cref="ResourceDefinition{TEntity, TInput, TResponse}"/>: a row is read
 /// into the input type by the merge patch of POST, normalized and checked by the resource's validator and reference
-/// check (so a row is refused for exactly what a POST would be), and the records are created with
-/// <see cref="StagedCopy"/> plus one audit row each. Duplicates are found on the field the resource keeps unique
-/// (<see cref="ResourceDefinition{TEntity, TInput, TResponse}.BatchUnique"/>, compared case-insensitively like the
-/// unique indexes) among the workspace's live records, read through <paramref name="existingKey"/>, and within the file.
+/// check (so a row is refused for exactly what a POST would refuse), and the records are created with
+/// <see cref="StagedCopy"/> plus one audit row each. Duplicates are found on <paramref name="key"/>, among the
+/// workspace's live records (whoever owns them: a unique index does not care either) and within the file.
 /// </summary>
 internal sealed class ImportTarget<TEntity, TInput, TResponse>(
-    ResourceDefinition<TEntity, TInput, TResponse> resource, Expression<Func<TEntity, string?>>? existingKey) : IImportTarget
+    ResourceDefinition<TEntity, TInput, TResponse> resource, ImportKey<TEntity, TInput>? key) : IImportTarget
     where TEntity : class, IBusinessRecord
     where TInput : class, new()
     where TResponse : notnull
 {
     public string ObjectType => resource.Plural;
 
-    public ImportFields Fields(System.Text.Json.JsonSerializerOptions json) => new(typeof(TInput), json);
+    public ImportFields Fields(JsonSerializerOptions json) => new(typeof(TInput), json);
 
-    public IImportRun Start(ResourceServices services, ImportJob job) => new Run(resource, existingKey, services, job);
+    public IImportRun Start(ResourceServices services, ImportJob job) => new Run(resource, key, services, job);
 
     /// <summary>A row that passed the merge patch: its input, the key it dedupes on, and the record it updates if any.</summary>
     private sealed record Candidate(ImportRow Row, TInput Input, string? Key, TEntity? Existing);
 
     private sealed class Run(
-        ResourceDefinition<TEntity, TInput, TResponse> resource, Expression<Func<TEntity, string?>>? existingKey,
-        ResourceServices services, ImportJob job) : IImportRun
+        ResourceDefinition<TEntity, TInput, TResponse> resource, ImportKey<TEntity, TInput>? key, ResourceServices services, ImportJob job)
+        : IImportRun
     {
-        private static readonly System.Reflection.MethodInfo ToLower = typeof(string).GetMethod(nameof(string.ToLower), Type.EmptyTypes)!;
+        private static readonly MethodInfo ToLower = typeof(string).GetMethod(nameof(string.ToLower), Type.EmptyTypes)!;
 
         /// <summary>The first row of the file with each key, across chunks.</summary>
         private readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
 
         private readonly Guid _userId = services.Caller.UserId;
-
-        private BatchUniqueField<TInput>? Unique => existingKey is null ? null : resource.BatchUnique;
 
         public async Task ImportAsync(IReadOnlyList<ImportRow> rows, ImportReport report, CancellationToken cancellationToken)
         {
@@ -87,10 +103,9 @@ internal sealed class ImportTarget<TEntity, TInput, TResponse>(
                 {
                     report.Fail(candidate.Row, errors);
                 }
-                else if (candidate.Key is { } key && !_seen.TryAdd(key, candidate.Row.Number))
+                else if (candidate.Key is { } value && !_seen.TryAdd(value, candidate.Row.Number))
                 {
-                    report.Skip(candidate.Row, Unique!.Field,
-                        $"Row {_seen[key]} of this file has the same {Unique.Field}; this row was skipped.");
+                    report.Skip(candidate.Row, key!.Field, $"Row {_seen[value]} of this file has the same {key.Field}; this row was skipped.");
                 }
                 else if (candidate.Existing is null)
                 {
@@ -124,7 +139,7 @@ internal sealed class ImportTarget<TEntity, TInput, TResponse>(
                 }
                 var errors = new Dictionary<string, string[]>();
                 var input = resource.Validate(resource.OwnedByDefault(patched.Value!, _userId), errors, "");
-                parsed.Add((row, input, errors, Unique?.Value(input)?.ToLowerInvariant()));
+                parsed.Add((row, input, errors, key?.Input(input)?.ToLowerInvariant()));
             }
 
             var keys = parsed.Select(p => p.Key).OfType<string>().Distinct().ToList();
@@ -134,9 +149,9 @@ internal sealed class ImportTarget<TEntity, TInput, TResponse>(
                 : await UpdatableAsync([.. existing], cancellationToken);
 
             var candidates = new List<Candidate>();
-            foreach (var (row, input, errors, key) in parsed)
+            foreach (var (row, input, errors, value) in parsed)
             {
-                if (key is null || !existing.Contains(key))
+                if (value is null || !existing.Contains(value))
                 {
                     if (errors.Count > 0)
                     {
@@ -144,21 +159,28 @@ internal sealed class ImportTarget<TEntity, TInput, TResponse>(
                     }
                     else
                     {
-                        candidates.Add(new Candidate(row, input, key, null));
+                        candidates.Add(new Candidate(row, input, value, null));
                     }
+                    continue;
                 }
-                else if (job.DedupePolicy == ImportDedupePolicy.Skip)
+                // A key found among live records means the import dedupes (key is set).
+                var field = key!.Field;
+                var matches = updatable.GetValueOrDefault(value) ?? [];
+                var skipped = job.DedupePolicy == ImportDedupePolicy.Skip
+                    ? $"A live {resource.EntityType} has this {field}; the row was skipped."
+                    : matches.Count switch
+                    {
+                        0 => $"A live {resource.EntityType} has this {field}, outside your record scope; the row was skipped.",
+                        1 => null,
+                        _ => $"{matches.Count} live {resource.Plural} have this {field}; the row matches no single one and was skipped.",
+                    };
+                if (skipped is not null)
                 {
-                    report.Skip(row, Unique!.Field, $"A live {resource.EntityType} has this {Unique.Field}; the row was skipped.");
+                    report.Skip(row, field, skipped);
                 }
-                else if (!updatable.TryGetValue(key, out var record))
+                else if (ValidatePatch(row, matches[0], report) is { } patch)
                 {
-                    report.Skip(row, Unique!.Field,
-                        $"A live {resource.EntityType} has this {Unique.Field}, outside your record scope; the row was skipped.");
-                }
-                else if (ValidatePatch(row, record, report) is { } patch)
-                {
-                    candidates.Add(new Candidate(row, patch, key, record));
+                    candidates.Add(new Candidate(row, patch, value, matches[0]));
                 }
             }
             return candidates;
@@ -272,12 +294,12 @@ internal sealed class ImportTarget<TEntity, TInput, TResponse>(
         }
 
         /// <summary>The live records with <paramref name="keys"/> that the caller sees (so may update), tracked, by key.</summary>
-        private async Task<Dictionary<string, TEntity>> UpdatableAsync(List<string> keys, CancellationToken cancellationToken)
+        private async Task<Dictionary<string, List<TEntity>>> UpdatableAsync(List<string> keys, CancellationToken cancellationToken)
         {
             var (_, hasKey) = KeyExpressions(keys);
-            var key = existingKey!.Compile();
+            var read = key!.Existing.Compile();
             var records = await services.Visible(resource.Set(services.Db)).Where(hasKey).ToListAsync(cancellationToken);
-            return records.ToDictionary(r => key(r)!.ToLowerInvariant());
+            return records.GroupBy(r => read(r)!.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.ToList());
         }
 
         /// <summary>
@@ -286,11 +308,12 @@ internal sealed class ImportTarget<TEntity, TInput, TResponse>(
         /// </summary>
         private (Expression<Func<TEntity, string>> Lowered, Expression<Func<TEntity, bool>> HasKey) KeyExpressions(List<string> keys)
         {
-            var lowered = Expression.Call(existingKey!.Body, ToLower);
+            var existing = key!.Existing;
+            var lowered = Expression.Call(existing.Body, ToLower);
             var box = Expression.Field(Expression.Constant(new StrongBox<List<string>>(keys)), nameof(StrongBox<List<string>>.Value));
             var contains = Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], box, lowered);
-            return (Expression.Lambda<Func<TEntity, string>>(lowered, existingKey.Parameters),
-                Expression.Lambda<Func<TEntity, bool>>(contains, existingKey.Parameters));
+            return (Expression.Lambda<Func<TEntity, string>>(lowered, existing.Parameters),
+                Expression.Lambda<Func<TEntity, bool>>(contains, existing.Parameters));
         }
     }
 }

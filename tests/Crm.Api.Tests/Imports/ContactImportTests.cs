@@ -278,6 +278,21 @@ public sealed class ContactImportTests(ApiFactory factory) : IClassFixture<ApiFa
         Assert.Equal("New", change.GetProperty("newValues").GetProperty("city").GetString());
     }
 
+    [Fact]
+    public async Task The_update_policy_leaves_contacts_outside_the_callers_record_scope_alone()
+    {
+        var owner = await ImportApi.RegisterAsync(factory, "Update scope");
+        var rep = await ImportApi.JoinAsync(factory, owner, "sales_rep", "own");
+        var (owners, _) = await owner.Contacts.CreateAsync(new { firstName = "Owner's", email = "owners@scope.test", city = "Kept" });
+
+        var job = await rep.ImportAsync(ImportApi.Csv("email,city", ["owners@scope.test,Changed"]), dedupe: "update");
+
+        Assert.Equal((0, 1), (ImportApi.Count(job, "rowsUpdated"), ImportApi.Count(job, "rowsSkipped")));
+        Assert.Contains("outside your record scope", (await rep.ErrorsAsync(ImportApi.Id(job)))[0].GetProperty("message").GetString());
+        using var response = await owner.Contacts.SendAsync(HttpMethod.Get, $"/{owners.GetProperty("id").GetGuid()}");
+        Assert.Equal("Kept", (await owner.Contacts.ReadAsync(response)).GetProperty("city").GetString());
+    }
+
     /// <summary>A count read as the services' login in the caller's tenant session: what row-level security lets it see.</summary>
     private async Task<long> CountAsServiceAsync(ImportApi caller, string sql)
     {
