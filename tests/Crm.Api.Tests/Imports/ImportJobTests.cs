@@ -166,6 +166,17 @@ public sealed class ImportJobTests(ApiFactory factory) : IClassFixture<ApiFactor
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_the_upload_as_a_multipart_form()
+    {
+        using var client = factory.CreateClient();
+
+        var document = await client.GetStringAsync("/openapi/v1.json");
+
+        Assert.Contains("\"/api/v1/imports/{id}/errors\"", document);
+        Assert.Contains("multipart/form-data", document);
+    }
+
+    [Fact]
     public async Task Two_replicas_share_the_queue_and_every_job_is_claimed_once()
     {
         using var second = factory.WithWebHostBuilder(b => b.UseSetting("Imports:PollInterval", "00:00:00.2"));
