@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Crm.Api.Infrastructure.Patching;
 using Crm.Api.Infrastructure.Persistence;
 using Crm.Api.Infrastructure.Resources;
@@ -41,13 +42,17 @@ internal sealed record ImportKey<TEntity, TInput>(string Field, Func<TInput, str
 
 internal static class ImportTarget
 {
-    /// <summary>An import into <paramref name="resource"/>, deduped on <paramref name="key"/> (none: every valid row is created).</summary>
+    /// <summary>
+    /// An import into <paramref name="resource"/>, deduped on <paramref name="key"/> (none: every valid row is created).
+    /// <paramref name="defaults"/> (JSON, input fields) are the values a new record gets where the file gives none, on
+    /// top of the input type's own defaults: an imported contact's source is import.
+    /// </summary>
     public static IImportTarget For<TEntity, TInput, TResponse>(
-        ResourceDefinition<TEntity, TInput, TResponse> resource, ImportKey<TEntity, TInput>? key)
+        ResourceDefinition<TEntity, TInput, TResponse> resource, ImportKey<TEntity, TInput>? key, string? defaults = null)
         where TEntity : class, IBusinessRecord
         where TInput : class, new()
         where TResponse : notnull =>
-        new ImportTarget<TEntity, TInput, TResponse>(resource, key);
+        new ImportTarget<TEntity, TInput, TResponse>(resource, key, defaults is null ? [] : JsonNode.Parse(defaults)!.AsObject());
 }
 
 /// <summary>
@@ -58,7 +63,7 @@ internal static class ImportTarget
 /// workspace's live records (whoever owns them: a unique index does not care either) and within the file.
 /// </summary>
 internal sealed class ImportTarget<TEntity, TInput, TResponse>(
-    ResourceDefinition<TEntity, TInput, TResponse> resource, ImportKey<TEntity, TInput>? key) : IImportTarget
+    ResourceDefinition<TEntity, TInput, TResponse> resource, ImportKey<TEntity, TInput>? key, JsonObject defaults) : IImportTarget
     where TEntity : class, IBusinessRecord
     where TInput : class, new()
     where TResponse : notnull
@@ -67,14 +72,14 @@ internal sealed class ImportTarget<TEntity, TInput, TResponse>(
 
     public ImportFields Fields(JsonSerializerOptions json) => new(typeof(TInput), json);
 
-    public IImportRun Start(ResourceServices services, ImportJob job) => new Run(resource, key, services, job);
+    public IImportRun Start(ResourceServices services, ImportJob job) => new Run(resource, key, defaults, services, job);
 
     /// <summary>A row that passed the merge patch: its input, the key it dedupes on, and the record it updates if any.</summary>
     private sealed record Candidate(ImportRow Row, TInput Input, string? Key, TEntity? Existing);
 
     private sealed class Run(
-        ResourceDefinition<TEntity, TInput, TResponse> resource, ImportKey<TEntity, TInput>? key, ResourceServices services, ImportJob job)
-        : IImportRun
+        ResourceDefinition<TEntity, TInput, TResponse> resource, ImportKey<TEntity, TInput>? key, JsonObject defaults,
+        ResourceServices services, ImportJob job) : IImportRun
     {
         private static readonly MethodInfo ToLower = typeof(string).GetMethod(nameof(string.ToLower), Type.EmptyTypes)!;
 
@@ -131,7 +136,7 @@ internal sealed class ImportTarget<TEntity, TInput, TResponse>(
             var parsed = new List<(ImportRow Row, TInput Input, Dictionary<string, string[]> Errors, string? Key)>();
             foreach (var row in rows)
             {
-                var patched = MergePatch.Apply(new TInput(), row.Values.Values, services.Json);
+                var patched = MergePatch.Apply(new TInput(), WithDefaults(row.Values.Values), services.Json);
                 if (!patched.IsValid)
                 {
                     report.Fail(row, patched.Errors!);
@@ -184,6 +189,21 @@ internal sealed class ImportTarget<TEntity, TInput, TResponse>(
                 }
             }
             return candidates;
+        }
+
+        /// <summary>The row's values over the target's defaults for new records.</summary>
+        private JsonObject WithDefaults(JsonObject values)
+        {
+            if (defaults.Count == 0)
+            {
+                return values;
+            }
+            var merged = defaults.DeepClone().AsObject();
+            foreach (var (field, value) in values)
+            {
+                merged[field] = value?.DeepClone();
+            }
+            return merged;
         }
 
         /// <summary>The row's cells merged onto the record's fields and validated, or null (reported) when refused.</summary>

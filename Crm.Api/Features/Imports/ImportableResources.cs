@@ -12,7 +12,7 @@ internal static class ImportableResources
 {
     private static readonly IImportTarget[] Targets =
     [
-        ImportTarget.For(ContactEndpoints.Resource, new("email", i => i.Email, c => c.Email)),
+        ImportTarget.For(ContactEndpoints.Resource, new("email", i => i.Email, c => c.Email), defaults: """{"source": "import"}"""),
         ImportTarget.For(CompanyEndpoints.Resource, new("domain", i => i.Domain, c => c.Domain)),
     ];
 

@@ -48,6 +48,8 @@ public sealed class ContactImportTests(ApiFactory factory) : IClassFixture<ApiFa
             Assert.Equal(owner.UserId, entry.GetProperty("actorUserId").GetGuid());
             Assert.EndsWith("@bulk.test", entry.GetProperty("newValues").GetProperty("email").GetString());
             Assert.Equal(owner.UserId, entry.GetProperty("newValues").GetProperty("ownerId").GetGuid());
+            // A contact that came in by import says so, unless the file gives its source.
+            Assert.Equal("import", entry.GetProperty("newValues").GetProperty("source").GetString());
         }
 
         // Another workspace sees neither the contacts nor the job, through the API or through row-level security.
@@ -230,7 +232,7 @@ public sealed class ContactImportTests(ApiFactory factory) : IClassFixture<ApiFa
         using var response = await owner.Contacts.SendAsync(HttpMethod.Get, "/?filter[email]=trip@roundtrip.test");
         var imported = (await owner.Contacts.ReadAsync(response)).GetProperty("data")[0];
         Assert.NotEqual(created.GetProperty("id").GetGuid(), imported.GetProperty("id").GetGuid());
-        foreach (var field in new[] { "firstName", "lastName", "email", "phone", "lifecycleStage", "leadScore", "companyId", "ownerId" })
+        foreach (var field in new[] { "firstName", "lastName", "email", "phone", "lifecycleStage", "source", "leadScore", "companyId", "ownerId" })
         {
             Assert.Equal(created.GetProperty(field).ToString(), imported.GetProperty(field).ToString());
         }
