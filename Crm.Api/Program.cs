@@ -1,5 +1,6 @@
 using Crm.Api.Features.Auth;
 using Crm.Api.Features;
+using Crm.Api.Features.Imports;
 using Crm.Api.Features.ServiceInfo;
 using Crm.Api.Infrastructure.OpenApi;
 using Crm.Api.Infrastructure.RateLimiting;
@@ -17,6 +18,7 @@ builder.AddCrmMigrations();
 builder.AddCrmRedis();
 builder.AddCrmRateLimiting();
 builder.AddCrmOpenApi();
+builder.AddCrmImports();
 
 var app = builder.Build();
 

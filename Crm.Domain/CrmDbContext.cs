@@ -10,6 +10,7 @@ using Crm.Domain.Idempotency;
 using Crm.Domain.Identity;
 using Crm.Domain.Leads;
 using Crm.Domain.Notes;
+using Crm.Domain.Imports;
 using Crm.Domain.Persistence;
 using Crm.Domain.Pipelines;
 using Crm.Domain.Products;
@@ -100,6 +101,11 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options)
     public DbSet<SavedView> SavedViews => Set<SavedView>();
 
     public DbSet<Territory> Territories => Set<Territory>();
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+
+    public DbSet<ImportJobFile> ImportJobFiles => Set<ImportJobFile>();
+
+    public DbSet<ImportJobError> ImportJobErrors => Set<ImportJobError>();
 
     /// <summary>Read by the query filters for each query (EF parameterizes members of the context).</summary>
     private Guid? CurrentWorkspaceId => Session.WorkspaceId;

@@ -15,10 +15,11 @@ using Crm.Api.Features.CustomFields;
 using Crm.Api.Features.SavedViews;
 using Crm.Api.Features.Tags;
 using Crm.Api.Features.Territories;
+using Crm.Api.Features.Imports;
 
 namespace Crm.Api.Features;
 
-/// <summary>The CRM's business resources (DESIGN.md section 7) and their audit trail, for Program.cs to map at once.</summary>
+/// <summary>The CRM's business resources (DESIGN.md section 7), their audit trail and CSV imports, for Program.cs to map at once.</summary>
 public static class ResourceEndpoints
 {
     public static IEndpointRouteBuilder MapResourceEndpoints(this IEndpointRouteBuilder routes)
@@ -40,6 +41,7 @@ public static class ResourceEndpoints
         routes.MapSavedViewEndpoints();
         routes.MapTerritoryEndpoints();
         routes.MapAuditEndpoints();
+        routes.MapImportEndpoints();
         return routes;
     }
 }

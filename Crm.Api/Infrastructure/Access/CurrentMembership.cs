@@ -91,6 +91,14 @@ public sealed class CurrentMembership(IMemoryCache cache, IConfiguration configu
         return value;
     }
 
+    /// <summary>
+    /// The principal of work done for a member outside a request (an import job, run with its creator's access): what
+    /// <see cref="CallerAccess.From"/> reads, for a membership the caller found active with <see cref="FindAsync"/>.
+    /// </summary>
+    public static ClaimsPrincipal PrincipalFor(Guid userId, CurrentMember member) => new CurrentMemberPrincipal(
+        new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId.ToString())], authenticationType: "job")),
+        new CallerAccess(userId, member.Role, member.Scope, Roles.PermissionsOf(member.Role)));
+
     /// <summary>The endpoint filter: checks the session and membership, then runs the endpoint with the caller's access.</summary>
     public static async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -33,18 +33,15 @@ public sealed class AuditTrail(CrmDbContext db, HttpContext httpContext, JsonSer
         JsonSerializer.SerializeToNode(value, json) as JsonObject ?? throw new InvalidOperationException($"{typeof(T).Name} is not a JSON object.");
 
     /// <summary>A new record: every field that has a value.</summary>
-    public void Created(string entityType, Guid entityId, JsonObject values)
-    {
-        var set = new JsonObject();
-        foreach (var (name, value) in values)
-        {
-            if (value is not null)
-            {
-                set[name] = value.DeepClone();
-            }
-        }
-        Record(AuditAction.Created, entityType, entityId, null, set);
-    }
+    public void Created(string entityType, Guid entityId, JsonObject values) =>
+        Record(AuditAction.Created, entityType, entityId, null, WithValues(values));
+
+    /// <summary>
+    /// The row of a record an import created (every field that has a value), for a bulk insert in the import's
+    /// transaction: not added to the context.
+    /// </summary>
+    public AuditLog ImportedEntry(string entityType, Guid entityId, JsonObject values) =>
+        Entry(AuditAction.Imported, entityType, entityId, null, WithValues(values));
 
     /// <summary>A change: only the fields that differ. False (and no row) when nothing changed.</summary>
     public bool Updated(string entityType, Guid entityId, JsonObject before, JsonObject after)
@@ -65,11 +62,15 @@ public sealed class AuditTrail(CrmDbContext db, HttpContext httpContext, JsonSer
     public void Restored(string entityType, Guid entityId, DateTimeOffset deletedAt) =>
         Record(AuditAction.Restored, entityType, entityId, new JsonObject { ["deletedAt"] = deletedAt }, new JsonObject { ["deletedAt"] = null });
 
-    public void Record(AuditAction action, string entityType, Guid entityId, JsonObject? oldValues, JsonObject? newValues)
+    public void Record(AuditAction action, string entityType, Guid entityId, JsonObject? oldValues, JsonObject? newValues) =>
+        db.AuditLogs.Add(Entry(action, entityType, entityId, oldValues, newValues));
+
+    private AuditLog Entry(AuditAction action, string entityType, Guid entityId, JsonObject? oldValues, JsonObject? newValues)
     {
         var userAgent = httpContext.Request.Headers.UserAgent.ToString();
-        db.AuditLogs.Add(new AuditLog
+        return new AuditLog
         {
+            WorkspaceId = db.Session.WorkspaceId ?? Guid.Empty,
             EntityType = entityType,
             EntityId = entityId,
             Action = action,
@@ -80,7 +81,20 @@ public sealed class AuditTrail(CrmDbContext db, HttpContext httpContext, JsonSer
             IpAddress = httpContext.Connection.RemoteIpAddress,
             UserAgent = userAgent.Length == 0 ? null : userAgent[..Math.Min(userAgent.Length, MaxUserAgentLength)],
             TraceId = Activity.Current?.TraceId.ToHexString(),
-        });
+        };
+    }
+
+    private static JsonObject WithValues(JsonObject values)
+    {
+        var set = new JsonObject();
+        foreach (var (name, value) in values)
+        {
+            if (value is not null)
+            {
+                set[name] = value.DeepClone();
+            }
+        }
+        return set;
     }
 
     /// <summary>The members whose values differ, before and after.</summary>

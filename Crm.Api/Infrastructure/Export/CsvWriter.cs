@@ -7,7 +7,7 @@ namespace Crm.Api.Infrastructure.Export;
 /// <summary>
 /// Writes records as RFC 4180 CSV: one column per JSON property of <typeparamref name="T"/> (the API's camelCase names
 /// and value formats), nested objects and arrays as their JSON text. Text that a spreadsheet would run as a formula
-/// (starting with = + - @, tab or carriage return) gets a leading apostrophe (OWASP's advice against CSV injection).
+/// gets a leading apostrophe (<see cref="CsvFormulas"/>).
 /// </summary>
 public sealed class CsvWriter<T>
 {
@@ -34,14 +34,11 @@ public sealed class CsvWriter<T>
         return element.ValueKind switch
         {
             JsonValueKind.Null => "",
-            JsonValueKind.String => Escape(Defused(element.GetString()!)),
+            JsonValueKind.String => Escape(CsvFormulas.Defuse(element.GetString()!)),
             JsonValueKind.Object or JsonValueKind.Array => Escape(element.GetRawText()),
             _ => element.GetRawText(),
         };
     }
-
-    private static string Defused(string text) =>
-        text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + text : text;
 
     private static string Escape(string text) =>
         text.AsSpan().IndexOfAny(",\"\r\n") < 0 ? text : new StringBuilder(text.Length + 2).Append('"').Append(text.Replace("\"", "\"\"")).Append('"').ToString();

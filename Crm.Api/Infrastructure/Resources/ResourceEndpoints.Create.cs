@@ -30,7 +30,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
         var input = parsed.Value is { } value ? resource.Validate(resource.OwnedByDefault(value, services.Caller.UserId), errors, "") : null;
         if (input is not null)
         {
-            await CheckCustomFieldsAsync(services, [(input, "", null)], errors, cancellationToken);
+            await resource.CheckCustomFieldsAsync(services, [(input, "", null)], errors, cancellationToken);
             input = (await CheckAsync(services, [(input, "", id)], errors, cancellationToken))[0].Input;
         }
         if (errors.Count > 0)
@@ -92,7 +92,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
         {
             CheckUniqueInBatch(unique, accepted, errors);
         }
-        await CheckCustomFieldsAsync(services, [.. accepted.Select(a => (a.Input, a.Prefix, (TInput?)null))], errors, cancellationToken);
+        await resource.CheckCustomFieldsAsync(services, [.. accepted.Select(a => (a.Input, a.Prefix, (TInput?)null))], errors, cancellationToken);
         var checkedItems = await CheckAsync(services, accepted, errors, cancellationToken);
         if (errors.Count > 0)
         {

@@ -1,5 +1,4 @@
 using Crm.Api.Infrastructure.Concurrency;
-using Crm.Api.Infrastructure.CustomFields;
 using Crm.Api.Infrastructure.Export;
 using Crm.Api.Infrastructure.Listing;
 using Crm.Api.Infrastructure.Patching;
@@ -74,7 +73,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
         }
         var errors = new Dictionary<string, string[]>();
         var input = resource.Validate(patched.Value!, errors, "");
-        await CheckCustomFieldsAsync(services, [(input, "", before)], errors, cancellationToken);
+        await resource.CheckCustomFieldsAsync(services, [(input, "", before)], errors, cancellationToken);
         input = (await CheckAsync(services, [(input, "", id)], errors, cancellationToken))[0].Input;
         if (errors.Count > 0)
         {
@@ -171,25 +170,6 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
         }
         await resource.CheckReferences(services, items, errors, cancellationToken);
         return items;
-    }
-
-    /// <summary>
-    /// Validates and normalizes the inputs' custom fields against the workspace's definitions of the resource's object
-    /// type, loaded once for all of them; <c>Before</c> is the record's input before a PATCH (null on create).
-    /// </summary>
-    private async Task CheckCustomFieldsAsync(
-        ResourceServices services, IReadOnlyList<(TInput Input, string Prefix, TInput? Before)> items, Dictionary<string, string[]> errors,
-        CancellationToken cancellationToken)
-    {
-        if (resource.ObjectType is not { } objectType || items.Count == 0)
-        {
-            return;
-        }
-        var schema = await CustomFieldSchema.LoadAsync(services.Db, objectType, resource.Plural, cancellationToken);
-        foreach (var (input, prefix, before) in items)
-        {
-            schema.Check(((ICustomFieldsInput)input).CustomFields, (before as ICustomFieldsInput)?.CustomFields, errors, prefix);
-        }
     }
 
     /// <summary>Saves the request's changes (the record, its audit rows, the idempotency key) in one transaction.</summary>

@@ -1,3 +1,4 @@
+using Crm.Api.Infrastructure.CustomFields;
 using Crm.Domain.Tenancy;
 
 namespace Crm.Api.Infrastructure.Resources;
@@ -59,7 +60,32 @@ public static class ResourceOperations
         return true;
     }
 
-    private static Task AfterApplyAsync<TEntity, TInput, TResponse>(
+    /// <summary>
+    /// Validates and normalizes the inputs' custom fields against the workspace's definitions of the resource's object
+    /// type, loaded once for all of them; <c>Before</c> is the record's input before a change (null for a new record).
+    /// Nothing to do for a resource without an object type.
+    /// </summary>
+    public static async Task CheckCustomFieldsAsync<TEntity, TInput, TResponse>(
+        this ResourceDefinition<TEntity, TInput, TResponse> resource, ResourceServices services,
+        IReadOnlyList<(TInput Input, string Prefix, TInput? Before)> items, Dictionary<string, string[]> errors,
+        CancellationToken cancellationToken)
+        where TEntity : class, IBusinessRecord
+        where TInput : class, new()
+        where TResponse : notnull
+    {
+        if (resource.ObjectType is not { } objectType || items.Count == 0)
+        {
+            return;
+        }
+        var schema = await CustomFieldSchema.LoadAsync(services.Db, objectType, resource.Plural, cancellationToken);
+        foreach (var (input, prefix, before) in items)
+        {
+            schema.Check(((ICustomFieldsInput)input).CustomFields, (before as ICustomFieldsInput)?.CustomFields, errors, prefix);
+        }
+    }
+
+    /// <summary>The resource's <see cref="ResourceDefinition{TEntity, TInput, TResponse}.AfterApply"/>, if it has one.</summary>
+    public static Task AfterApplyAsync<TEntity, TInput, TResponse>(
         this ResourceDefinition<TEntity, TInput, TResponse> resource, ResourceServices services, TEntity record, TInput? before,
         CancellationToken cancellationToken)
         where TEntity : class, IBusinessRecord

@@ -66,8 +66,18 @@ internal sealed class CompanyApi(HttpClient client, string accessToken, Guid use
         return client.SendAsync(request);
     }
 
+    /// <summary>Sends a request the test built itself (a multipart upload, say) with this caller's token.</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return client.SendAsync(request);
+    }
+
     /// <summary>The same caller, sending to another resource (such as /api/v1/contacts).</summary>
     public CompanyApi WithResource(string path) => new(client, accessToken, UserId, WorkspaceId, path);
+
+    /// <summary>The same caller, sending to another host of the API over the same database (a second replica).</summary>
+    public CompanyApi WithClient(HttpClient other) => new(other, accessToken, UserId, WorkspaceId, resourcePath);
 
     public async Task<HttpResponseMessage> GetAuditAsync(string query)
     {
