@@ -208,6 +208,9 @@ public sealed class ContactImportTests(ApiFactory factory) : IClassFixture<ApiFa
     public async Task An_exported_file_imports_back_with_the_identity_mapping()
     {
         var owner = await ImportApi.RegisterAsync(factory, "Round trip");
+        var customFields = owner.Companies.WithResource("/api/v1/custom-fields");
+        await customFields.CreateAsync(new { objectType = "contact", key = "tier", label = "Tier", fieldType = "text" });
+        await customFields.CreateAsync(new { objectType = "contact", key = "seats", label = "Seats", fieldType = "number" });
         var (company, _) = await owner.Companies.CreateAsync(new { name = "Trip Co" });
         var original = new
         {
