@@ -1,3 +1,4 @@
+using Crm.Api.Infrastructure.OpenApi;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Crm.Api.Features.Notes;
@@ -56,10 +57,7 @@ public static class CommentEndpoints
                              "Idempotency-Key replays the first response.")
             .Accepts<CommentInput>("application/json")
             .Produces<CommentResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCreateProblems();
 
         group.MapPatch("/{id:guid}", PatchAsync)
             .WithName("PatchComment")
@@ -67,22 +65,21 @@ public static class CommentEndpoints
             .WithDescription("content and mentions; requires If-Match with the ETag read; answers the new ETag.")
             .Accepts<CommentEdit>(MergePatchRequest.MediaType, "application/json")
             .Produces<CommentResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesPatchProblems();
 
         group.MapDelete("/{id:guid}", DeleteAsync)
             .WithName("DeleteComment")
             .WithSummary("Delete a comment (soft; its author, an owner or an admin)")
             .WithDescription("Requires If-Match. Replies stay, and keep their parentCommentId.")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesDeleteProblems();
+
+        group.MapPost("/{id:guid}/restore", RestoreAsync)
+            .WithName("RestoreComment")
+            .WithSummary("Restore a deleted comment (its author, an owner or an admin)")
+            .WithDescription("While the record it is on is still one the caller sees; the comment comes back in its thread.")
+            .Produces<CommentResponse>()
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
 
         group.MapPut("/{id:guid}/reactions/{reaction}", (Guid id, string reaction, [AsParameters] ResourceServices services, CancellationToken ct) =>
                 ReactAsync(id, reaction, add: true, services, ct))
@@ -271,9 +268,9 @@ public static class CommentEndpoints
         {
             return NotFound();
         }
-        if (comment.CreatedBy != caller.UserId && caller.Role is not (MemberRole.Owner or MemberRole.Admin))
+        if (RefuseRemoval(caller, comment, "delete") is { } forbidden)
         {
-            return Forbidden("Only its author, an owner or an admin may delete a comment.");
+            return forbidden;
         }
         if (ETags.PreconditionProblem(services.HttpContext.Request, comment.Version) is { } precondition)
         {
@@ -290,6 +287,40 @@ public static class CommentEndpoints
         }
         return TypedResults.NoContent();
     }
+
+    private static async Task<IResult> RestoreAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
+    {
+        var caller = services.Caller;
+        if (!caller.CanWrite)
+        {
+            return CallerAccess.ReadOnly();
+        }
+        var comment = await FindAsync(services, id, cancellationToken, tracked: true, deleted: true);
+        if (comment is null)
+        {
+            return NotFound();
+        }
+        if (RefuseRemoval(caller, comment, "restore") is { } forbidden)
+        {
+            return forbidden;
+        }
+        services.Audit.Restored(EntityType, id, comment.DeletedAt!.Value);
+        comment.DeletedAt = null;
+        comment.UpdatedBy = caller.UserId;
+        comment.UpdatedAt = services.Now;
+        if (await ResourceRequests.SaveAsync(services.Db, [], cancellationToken) is { } failed)
+        {
+            return failed.Result;
+        }
+        services.HttpContext.Response.SetETag(comment.Version);
+        return TypedResults.Ok(ToResponse(comment));
+    }
+
+    /// <summary>Deleting and restoring a comment is for its author, an owner or an admin.</summary>
+    private static IResult? RefuseRemoval(CallerAccess caller, Comment comment, string action) =>
+        comment.CreatedBy == caller.UserId || caller.Role is MemberRole.Owner or MemberRole.Admin
+            ? null
+            : Forbidden($"Only its author, an owner or an admin may {action} a comment.");
 
     /// <summary>
     /// Adds or removes the caller's reaction. The row is locked while it changes, so members reacting at once all count
@@ -374,11 +405,12 @@ public static class CommentEndpoints
         }
     }
 
-    /// <summary>A live comment whose record the caller sees, or null.</summary>
-    private static async Task<Comment?> FindAsync(ResourceServices services, Guid id, CancellationToken cancellationToken, bool tracked = false)
+    /// <summary>A live (or, asked for, a deleted) comment whose record the caller sees, or null.</summary>
+    private static async Task<Comment?> FindAsync(
+        ResourceServices services, Guid id, CancellationToken cancellationToken, bool tracked = false, bool deleted = false)
     {
         var comments = tracked ? services.Db.Comments : services.Db.Comments.AsNoTracking();
-        var comment = await comments.FirstOrDefaultAsync(c => c.Id == id && c.DeletedAt == null, cancellationToken);
+        var comment = await comments.FirstOrDefaultAsync(c => c.Id == id && (c.DeletedAt != null) == deleted, cancellationToken);
         return comment is not null && await CommentTargets.IsVisibleAsync(services, comment.EntityType, comment.EntityId, cancellationToken)
             ? comment
             : null;

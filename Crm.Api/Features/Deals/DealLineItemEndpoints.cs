@@ -1,3 +1,4 @@
+using Crm.Api.Infrastructure.OpenApi;
 using System.Text.Json.Nodes;
 using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Auditing;
@@ -46,11 +47,7 @@ internal static class DealLineItemEndpoints
             .WithDescription("A product of the catalogue (name, SKU and price default to the product's) or free text. The deal's value becomes the sum of its lines. Idempotency-Key replays the first response.")
             .Accepts<DealLineItemInput>("application/json")
             .Produces<DealLineItemResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCreateProblems(StatusCodes.Status404NotFound);
 
         lines.MapPatch("/{lineId:guid}", PatchAsync)
             .WithName("PatchDealLineItem")
@@ -58,22 +55,14 @@ internal static class DealLineItemEndpoints
             .WithDescription("Requires If-Match with the line's ETag. The deal's value follows.")
             .Accepts<DealLineItemInput>(MergePatchRequest.MediaType, "application/json")
             .Produces<DealLineItemResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesPatchProblems();
 
         lines.MapDelete("/{lineId:guid}", DeleteAsync)
             .WithName("DeleteDealLineItem")
             .WithSummary("Remove a line item")
             .WithDescription("Requires If-Match. The deal's value becomes the sum of the lines left; after the last one it stays as it was, and is the user's to set again.")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesDeleteProblems();
     }
 
     private static async Task<IResult> ListAsync(Guid dealId, [AsParameters] ResourceServices services, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Idempotency;
 using Crm.Api.Infrastructure.Listing;
+using Crm.Api.Infrastructure.OpenApi;
 using Crm.Api.Infrastructure.Resources;
 using Crm.Domain.Imports;
 using Crm.Domain.Tenancy;
@@ -43,14 +44,10 @@ public static class ImportEndpoints
         group.MapPost("/", UploadAsync)
             .WithName("CreateImport")
             .WithSummary("Upload a CSV file to import")
-            .WithDescription("multipart/form-data with file, objectType (contacts, companies), optional mapping (JSON {\"CSV header\": \"apiField\"}) and dedupe (skip, update). Answers 202 with the queued job; poll its Location. Idempotency-Key replays the first response.")
+            .WithDescription("multipart/form-data with file, objectType (contacts, companies, leads), optional mapping (JSON {\"CSV header\": \"apiField\"}) and dedupe (skip, update). Answers 202 with the queued job; poll its Location. Idempotency-Key replays the first response.")
             .Accepts<ImportUploadForm>("multipart/form-data")
             .Produces<ImportJobResponse>(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCreateProblems(StatusCodes.Status413PayloadTooLarge);
 
         group.MapGet("/", ListAsync)
             .WithName("ListImports")

@@ -1,3 +1,4 @@
+using Crm.Api.Infrastructure.OpenApi;
 using System.Text.Json.Nodes;
 using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Auditing;
@@ -47,12 +48,7 @@ internal static class StageEndpoints
             .WithDescription("At position (default: last); the stages from there on move one down. Idempotency-Key replays the first response.")
             .Accepts<StageInput>("application/json")
             .Produces<StageResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCreateProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         stages.MapPatch("/{stageId:guid}", PatchAsync)
             .WithName("PatchPipelineStage")
@@ -60,24 +56,14 @@ internal static class StageEndpoints
             .WithDescription("Requires If-Match. A new position reorders the stages; the kind of a stage with deals cannot change (409).")
             .Accepts<StageInput>(MergePatchRequest.MediaType, "application/json")
             .Produces<StageResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesPatchProblems(StatusCodes.Status409Conflict);
 
         stages.MapDelete("/{stageId:guid}", DeleteAsync)
             .WithName("DeletePipelineStage")
             .WithSummary("Delete a stage (soft)")
             .WithDescription("Requires If-Match. 409 while live deals are in the stage; the stages after it move one up.")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesDeleteProblems(StatusCodes.Status409Conflict);
     }
 
     /// <summary>The live stages of a pipeline, in order.</summary>

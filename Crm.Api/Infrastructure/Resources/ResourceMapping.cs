@@ -1,6 +1,7 @@
 using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Export;
 using Crm.Api.Infrastructure.CustomFields;
+using Crm.Api.Infrastructure.OpenApi;
 using Crm.Api.Infrastructure.Patching;
 using Crm.Domain.Tenancy;
 
@@ -55,11 +56,7 @@ public static class ResourceMapping
             .WithDescription((!resource.WorkspaceWide ? "Owned by the caller unless ownerId says otherwise. " : "") + "Idempotency-Key replays the first response.")
             .Accepts<TInput>("application/json")
             .Produces<TResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCreateProblems(StatusCodes.Status409Conflict);
 
         group.MapPost("/batch", handlers.CreateBatchAsync)
             .WithName($"Create{resource.OperationPlural}")
@@ -67,12 +64,7 @@ public static class ResourceMapping
             .WithDescription(resource.BatchDescription)
             .Accepts(resource.BatchRequestType, "application/json")
             .Produces(StatusCodes.Status200OK, resource.BatchResponseType)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCreateProblems(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
 
         group.MapPatch("/{id:guid}", handlers.PatchAsync)
             .WithName($"Patch{resource.OperationSingular}")
@@ -80,24 +72,14 @@ public static class ResourceMapping
             .WithDescription("Requires If-Match with the ETag read; answers the new ETag.")
             .Accepts<TInput>(MergePatchRequest.MediaType, "application/json")
             .Produces<TResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesPatchProblems(StatusCodes.Status409Conflict);
 
         group.MapDelete("/{id:guid}", handlers.DeleteAsync)
             .WithName($"Delete{resource.OperationSingular}")
             .WithSummary($"Delete a {singular} (soft)")
             .WithDescription($"Requires If-Match. The {singular} leaves lists and reads until restored.")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesDeleteProblems(StatusCodes.Status409Conflict);
 
         group.MapPost("/{id:guid}/restore", handlers.RestoreAsync)
             .WithName($"Restore{resource.OperationSingular}")

@@ -122,8 +122,28 @@ public sealed class CommentTests(ApiFactory factory) : IClassFixture<ApiFactory>
         {
             Assert.Empty(Ids(await owner.Comments.ReadAsync(list)));
         }
+
+        // Restoring follows the rule of deleting; a live comment has nothing to restore.
+        using (var restore = await other.Comments.SendAsync(HttpMethod.Post, $"/{Id(comment)}/restore"))
+        {
+            await AuthApi.AssertProblemAsync(restore, HttpStatusCode.Forbidden);
+        }
+        using (var restore = await author.Comments.SendAsync(HttpMethod.Post, $"/{Id(comment)}/restore"))
+        {
+            var restored = await author.Comments.ReadAsync(restore);
+            Assert.Equal("Final", restored.GetProperty("content").GetString());
+            Assert.NotNull(restore.Headers.ETag);
+        }
+        using (var again = await author.Comments.SendAsync(HttpMethod.Post, $"/{Id(comment)}/restore"))
+        {
+            await AuthApi.AssertProblemAsync(again, HttpStatusCode.NotFound);
+        }
+        using (var list = await owner.Comments.SendAsync(HttpMethod.Get, $"/?entityType=task&entityId={Id(task)}"))
+        {
+            Assert.Equal([Id(comment)], Ids(await owner.Comments.ReadAsync(list)));
+        }
         using var audit = await owner.Companies.GetAuditAsync($"?entityType=comment&entityId={Id(comment)}");
-        Assert.Equal(["deleted", "updated", "created"],
+        Assert.Equal(["restored", "deleted", "updated", "created"],
             (await owner.Companies.ReadAsync(audit)).GetProperty("data").EnumerateArray().Select(a => a.GetProperty("action").GetString()));
     }
 
@@ -183,6 +203,11 @@ public sealed class CommentTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var contact = await victim.ContactAsync();
         var (activity, activityEtag) = await victim.Activities.CreateAsync(new { type = "call", subject = "Secret call", contactId = contact });
         var (comment, etag) = await victim.Comments.CreateAsync(new { entityType = "activity", entityId = Id(activity), content = "Secret" });
+        var (deleted, deletedEtag) = await victim.Comments.CreateAsync(new { entityType = "activity", entityId = Id(activity), content = "Withdrawn" });
+        using (var delete = await victim.Comments.SendAsync(HttpMethod.Delete, $"/{Id(deleted)}", ifMatch: deletedEtag))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        }
 
         foreach (var outsider in new[] { attacker, rep })
         {
@@ -197,6 +222,10 @@ public sealed class CommentTests(ApiFactory factory) : IClassFixture<ApiFactory>
             {
                 using var response = await outsider.Comments.SendAsync(method, path, body, ifMatch);
                 await AuthApi.AssertProblemAsync(response, HttpStatusCode.NotFound);
+            }
+            using (var restore = await outsider.Comments.SendAsync(HttpMethod.Post, $"/{Id(deleted)}/restore"))
+            {
+                await AuthApi.AssertProblemAsync(restore, HttpStatusCode.NotFound);
             }
             using var create = await outsider.Comments.SendAsync(HttpMethod.Post, "/", new { entityType = "activity", entityId = Id(activity), content = "Spy" });
             Assert.True(Errors(await AuthApi.AssertProblemAsync(create, HttpStatusCode.BadRequest)).TryGetProperty("entityId", out _));
