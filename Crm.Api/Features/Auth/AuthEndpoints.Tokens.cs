@@ -14,10 +14,17 @@ public static partial class AuthEndpoints
 {
     private const string RefreshRefused = "The refresh token is invalid, expired or revoked. Sign in again.";
 
-    internal static async Task<Results<Ok<AuthTokenResponse>, ProblemHttpResult>> RefreshAsync(
+    internal static async Task<Results<Ok<AuthTokenResponse>, ValidationProblem, ProblemHttpResult>> RefreshAsync(
         RefreshRequest request, CrmDbContext db, SignInManager<CrmUser> signIn, TokenIssuer tokens, UserSessions sessions,
         CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(request.RefreshToken))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["refreshToken"] = ["Give the refreshToken from the last sign-in or refresh."],
+            });
+        }
         // As MapIdentityApi's /refresh: an expired or foreign token, or a changed security stamp, is refused.
         var ticket = tokens.ReadRefreshToken(request.RefreshToken);
         if (ticket is null ||

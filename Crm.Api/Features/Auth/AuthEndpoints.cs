@@ -39,7 +39,8 @@ public static partial class AuthEndpoints
             .AllowAnonymous()
             .WithName("RefreshToken")
             .WithSummary("Exchange a refresh token for new tokens")
-            .WithDescription("Rotates the refresh token: the one sent stops working. Sending an already exchanged one again revokes the whole session.")
+            .WithDescription("Rotates the refresh token: the one sent stops working. Sending an already exchanged one again revokes the whole session. A body that is not {\"refreshToken\": \"…\"} is a 400.")
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
         auth.MapPost("/logout", LogoutAsync)

@@ -65,6 +65,7 @@ public static class ImportEndpoints
             .WithName("ListImportErrors")
             .WithSummary("The rows an import did not import, and why")
             .WithDescription("Failed rows (one entry per field at fault) and skipped duplicates, by row number as in the file (the header is row 1); paged and filtered like every list.")
+            .Produces<ListPage<ImportRowErrorResponse>>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 

@@ -51,6 +51,19 @@ public sealed class TokenTests(ApiFactory api) : IClassFixture<ApiFactory>
         await AuthApi.AssertProblemAsync(access, HttpStatusCode.Unauthorized);
     }
 
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"refreshToken\": 42}")]
+    [InlineData("not json")]
+    public async Task A_refresh_body_without_a_token_is_a_400_problem(string body)
+    {
+        using var client = api.CreateClient();
+
+        using var response = await client.PostAsync("/api/v1/auth/refresh", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        await AuthApi.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
     [Fact]
     public async Task Me_without_a_token_is_a_401_problem_with_a_bearer_challenge()
     {
