@@ -14,6 +14,7 @@ using Crm.Api.Features.Timeline;
 using Crm.Api.Features.CustomFields;
 using Crm.Api.Features.SavedViews;
 using Crm.Api.Features.Tags;
+using Crm.Api.Features.Teams;
 using Crm.Api.Features.Territories;
 using Crm.Api.Features.Imports;
 
@@ -40,6 +41,7 @@ public static class ResourceEndpoints
         routes.MapCustomFieldEndpoints();
         routes.MapSavedViewEndpoints();
         routes.MapTerritoryEndpoints();
+        routes.MapTeamEndpoints();
         routes.MapAuditEndpoints();
         routes.MapImportEndpoints();
         return routes;

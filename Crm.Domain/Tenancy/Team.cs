@@ -1,15 +1,25 @@
+using System.Text.Json.Serialization;
+using Crm.Domain.Identity;
+using Crm.Domain.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Crm.Domain.Tenancy;
 
-/// <summary>A group of members; a member with record scope "team" sees the records of their teams.</summary>
-public sealed class Team : ITenantOwned
+/// <summary>
+/// A group of members, in a hierarchy without cycles; a member with record scope "team" sees the records of their
+/// teams' members. Workspace configuration: every member sees every team, so it has no owner.
+/// </summary>
+public sealed class Team : IBusinessRecord
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
 
     public Guid WorkspaceId { get; set; }
 
+    /// <summary>PostgreSQL's xmin: the ETag of the API, and the concurrency token of every update.</summary>
+    public uint Version { get; set; }
+
+    /// <summary>Unique, case-insensitively, among the workspace's live teams.</summary>
     public required string Name { get; set; }
 
     public string? Description { get; set; }
@@ -17,6 +27,12 @@ public sealed class Team : ITenantOwned
     public Guid? ParentTeamId { get; set; }
 
     public Guid? ManagerId { get; set; }
+
+    Guid? IOwnedRecord.OwnerId => null;
+
+    public Guid? CreatedBy { get; set; }
+
+    public Guid? UpdatedBy { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 
@@ -38,6 +54,7 @@ public sealed class TeamMember : ITenantOwned
     public DateTimeOffset JoinedAt { get; set; }
 }
 
+[JsonConverter(typeof(LowerSnakeJsonEnumConverter<TeamRole>))]
 public enum TeamRole
 {
     Member,
@@ -50,7 +67,11 @@ internal sealed class TeamConfiguration : IEntityTypeConfiguration<Team>
     {
         builder.ToTable("teams");
         builder.HasOne<Workspace>().WithMany().HasForeignKey(t => t.WorkspaceId);
-        builder.HasOne<Team>().WithMany().HasForeignKey(t => t.ParentTeamId);
+        builder.HasOne<CrmUser>().WithMany().HasForeignKey(t => t.ManagerId);
+        builder.HasOne<Team>().WithMany().HasForeignKey(t => new { t.WorkspaceId, t.ParentTeamId })
+            .HasPrincipalKey(t => new { t.WorkspaceId, t.Id });
+        // Named explicitly: the snake_case convention would otherwise rename Npgsql's xmin mapping to "version".
+        builder.Property(t => t.Version).IsRowVersion().HasColumnName("xmin").HasColumnType("xid");
         builder.Property(t => t.CreatedAt).HasDefaultValueSql("now()");
         builder.Property(t => t.UpdatedAt).HasDefaultValueSql("now()");
     }
@@ -62,8 +83,10 @@ internal sealed class TeamMemberConfiguration : IEntityTypeConfiguration<TeamMem
     {
         builder.ToTable("team_members");
         builder.HasKey(m => new { m.WorkspaceId, m.TeamId, m.UserId });
-        builder.HasOne<Team>().WithMany().HasForeignKey(m => m.TeamId);
-        builder.Property(m => m.Role).HasConversion<Persistence.SnakeCaseEnumConverter<TeamRole>>();
+        builder.HasOne<Team>().WithMany().HasForeignKey(m => new { m.WorkspaceId, m.TeamId })
+            .HasPrincipalKey(t => new { t.WorkspaceId, t.Id });
+        builder.HasOne<CrmUser>().WithMany().HasForeignKey(m => m.UserId);
+        builder.Property(m => m.Role).HasConversion<SnakeCaseEnumConverter<TeamRole>>();
         builder.Property(m => m.JoinedAt).HasDefaultValueSql("now()");
     }
 }

@@ -1,5 +1,4 @@
 using Crm.Api.Infrastructure.Resources;
-using Crm.Domain.Tenancy;
 using Crm.Domain.Territories;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,8 +6,7 @@ namespace Crm.Api.Features.Territories;
 
 /// <summary>
 /// Checks the ids a territory names: the manager must be an active member of the workspace; the parent a live
-/// territory of the workspace that is neither the territory itself nor below it (the hierarchy has no cycles; the
-/// database's trigger territories_no_cycle is the backstop for concurrent changes).
+/// territory of the workspace that is neither the territory itself nor below it (<see cref="Hierarchy"/>).
 /// </summary>
 internal static class TerritoryReferences
 {
@@ -17,32 +15,12 @@ internal static class TerritoryReferences
         CancellationToken cancellationToken)
     {
         var db = services.Db;
-        var managerIds = items.Select(i => i.Input.ManagerId).OfType<Guid>().Distinct().ToList();
-        var members = managerIds.Count == 0 ? [] : await db.WorkspaceMembers
-            .Where(m => managerIds.Contains(m.UserId) && m.Status == MemberStatus.Active).Select(m => m.UserId).ToListAsync(cancellationToken);
+        await ResourceRequests.CheckMembersAsync(db, items.Select(i => (i.Input.ManagerId, i.Prefix + "managerId")), errors, cancellationToken);
         // The whole hierarchy, to walk up from each parent: a workspace has tens of territories, not thousands.
         var parents = items.Any(i => i.Input.ParentTerritoryId is not null)
             ? await db.Territories.Where(ResourceRecords.IsLive<Territory>()).ToDictionaryAsync(t => t.Id, t => t.ParentTerritoryId, cancellationToken)
             : [];
-
-        foreach (var (input, prefix, id) in items)
-        {
-            if (input.ManagerId is { } managerId && !members.Contains(managerId))
-            {
-                errors[prefix + "managerId"] = ["Not an active member of this workspace."];
-            }
-            if (input.ParentTerritoryId is { } parentId)
-            {
-                if (!parents.ContainsKey(parentId))
-                {
-                    errors[prefix + "parentTerritoryId"] = ["No such territory."];
-                }
-                else if (IsAtOrBelow(parentId, id, parents))
-                {
-                    errors[prefix + "parentTerritoryId"] = ["A territory cannot be under itself or one of its own sub-territories."];
-                }
-            }
-        }
+        Hierarchy.CheckParents(items, i => i.ParentTerritoryId, parents, "parentTerritoryId", ("territory", "territories"), errors);
     }
 
     /// <summary>Refuses to delete a territory that companies or live sub-territories still belong to (409).</summary>
@@ -56,19 +34,5 @@ internal static class TerritoryReferences
             ? null
             : ResourceRequests.Conflict(
                 $"The territory still has {companies} companies and {children} sub-territories; move them to another territory first.");
-    }
-
-    /// <summary>Whether walking up from <paramref name="start"/> meets <paramref name="territoryId"/>.</summary>
-    private static bool IsAtOrBelow(Guid start, Guid territoryId, Dictionary<Guid, Guid?> parents)
-    {
-        var seen = new HashSet<Guid>();
-        for (Guid? current = start; current is { } at && seen.Add(at); current = parents.GetValueOrDefault(at))
-        {
-            if (at == territoryId)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 }

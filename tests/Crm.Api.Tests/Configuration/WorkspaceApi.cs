@@ -7,7 +7,7 @@ namespace Crm.Api.Tests.Configuration;
 
 /// <summary>
 /// A signed-in member calling the records (companies, contacts) and the workspace configuration (tags, custom fields,
-/// saved views, territories) of their workspace, for the tests.
+/// saved views, territories, teams) of their workspace, for the tests.
 /// </summary>
 internal sealed class WorkspaceApi(CompanyApi caller)
 {
@@ -22,6 +22,8 @@ internal sealed class WorkspaceApi(CompanyApi caller)
     public CompanyApi SavedViews { get; } = caller.WithResource("/api/v1/saved-views");
 
     public CompanyApi Territories { get; } = caller.WithResource("/api/v1/territories");
+
+    public CompanyApi Teams { get; } = caller.WithResource("/api/v1/teams");
 
     /// <summary>Requests by absolute path (a saved view's listPath).</summary>
     public CompanyApi Root { get; } = caller.WithResource("");
@@ -94,24 +96,13 @@ internal sealed class WorkspaceApi(CompanyApi caller)
         return [.. page.GetProperty("data").EnumerateArray()];
     }
 
-    /// <summary>A team of the workspace with the given members (raw SQL as the superuser: teams have no endpoints yet).</summary>
-    public static async Task<Guid> CreateTeamAsync(ApiFactory factory, WorkspaceApi owner, string name, params WorkspaceApi[] members)
+    /// <summary>A team of the workspace with the given members, made through the API by <paramref name="owner"/>.</summary>
+    public static async Task<Guid> CreateTeamAsync(WorkspaceApi owner, string name, params WorkspaceApi[] members)
     {
-        var teamId = Guid.CreateVersion7();
-        await using (var team = factory.Database.DataSource.CreateCommand("INSERT INTO teams (id, workspace_id, name) VALUES ($1, $2, $3)"))
-        {
-            team.Parameters.AddWithValue(teamId);
-            team.Parameters.AddWithValue(owner.WorkspaceId);
-            team.Parameters.AddWithValue(name);
-            await team.ExecuteNonQueryAsync();
-        }
+        var teamId = await CreateIdAsync(owner.Teams, new { name });
         foreach (var member in members)
         {
-            await using var join = factory.Database.DataSource.CreateCommand("INSERT INTO team_members (workspace_id, team_id, user_id) VALUES ($1, $2, $3)");
-            join.Parameters.AddWithValue(owner.WorkspaceId);
-            join.Parameters.AddWithValue(teamId);
-            join.Parameters.AddWithValue(member.UserId);
-            await join.ExecuteNonQueryAsync();
+            await AssertStatusAsync(await owner.Teams.SendAsync(HttpMethod.Put, $"/{teamId}/members/{member.UserId}", new { }), HttpStatusCode.Created);
         }
         return teamId;
     }

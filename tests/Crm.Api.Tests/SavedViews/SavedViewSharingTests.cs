@@ -14,7 +14,7 @@ public sealed class SavedViewSharingTests(ApiFactory factory) : IClassFixture<Ap
         var teammate = await JoinAsync(factory, owner, "sales_rep", "own");
         var admin = await JoinAsync(factory, owner, "admin");
         var viewer = await JoinAsync(factory, owner, "viewer");
-        var team = await CreateTeamAsync(factory, owner, "Closers", rep, teammate);
+        var team = await CreateTeamAsync(owner, "Closers", rep, teammate);
 
         var mine = await CreateIdAsync(rep.SavedViews, new { name = "Rep private", objectType = "contact" });
         var (teamView, teamEtag) = await rep.SavedViews.CreateAsync(new { name = "Rep team", objectType = "contact", visibility = "team", teamId = team });
@@ -50,7 +50,7 @@ public sealed class SavedViewSharingTests(ApiFactory factory) : IClassFixture<Ap
     {
         var victim = await RegisterAsync(factory, "Victim");
         var attacker = await RegisterAsync(factory, "Attacker");
-        var victimTeam = await CreateTeamAsync(factory, victim, "Victims", victim);
+        var victimTeam = await CreateTeamAsync(victim, "Victims", victim);
         var (view, etag) = await victim.SavedViews.CreateAsync(new { name = "Everyone", objectType = "contact", visibility = "workspace" });
         var id = view.GetProperty("id").GetGuid();
 
