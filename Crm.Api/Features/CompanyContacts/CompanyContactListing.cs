@@ -70,6 +70,7 @@ internal static class CompanyContactListing
     /// <summary>What both lists filter by of the link.</summary>
     private static ListingSchema<T> LinkFields<T>(this ListingSchema<T> schema) where T : LinkedRow => schema
         .Field("role", r => r.Role, filterable: true)
+        .Field("viaLink", r => r.LinkId != null, filterable: true)
         .Field("isPrimary", r => r.IsPrimary, filterable: true)
         .Field("viaCompanyId", r => r.ViaCompanyId, filterable: true)
         .Field("linkedAt", r => r.LinkedAt, sortable: true, filterable: true);
