@@ -95,6 +95,28 @@ public sealed class CompanyContactTests(ApiFactory factory) : IClassFixture<ApiF
     }
 
     [Fact]
+    public async Task Concurrent_puts_making_different_links_primary_all_succeed_and_leave_one_primary()
+    {
+        var api = await ContactLinksApi.RegisterAsync(factory);
+        var contact = await api.CreateContactAsync("Busy");
+        var companies = new List<Guid>();
+        foreach (var name in new[] { "One", "Two", "Three", "Four", "Five" })
+        {
+            companies.Add(await api.CreateCompanyAsync(name));
+        }
+
+        var responses = await Task.WhenAll(companies.Select(c => api.PutLinkAsync(c, contact, new { isPrimary = true })));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+        var links = ContactLinksApi.Data(await api.CompaniesOfAsync(contact));
+        Assert.Equal(5, links.Length);
+        Assert.Single(links, l => l.GetProperty("isPrimary").GetBoolean());
+    }
+
+    [Fact]
     public async Task Delete_removes_the_link_with_an_audit_row_and_is_404_when_there_is_none()
     {
         var api = await ContactLinksApi.RegisterAsync(factory);
@@ -149,6 +171,13 @@ public sealed class CompanyContactTests(ApiFactory factory) : IClassFixture<ApiF
 
         await api.DeleteContactAsync(gone);
         Assert.Empty(ContactLinksApi.Data(await api.ContactsOfAsync(acme)));
+        var closed = await api.CreateCompanyAsync("Closed");
+        await api.LinkAsync(closed, contact, new { isPrimary = true });
+        using (var deleteCompany = await api.Companies.SendAsync(HttpMethod.Delete, $"/{closed}", ifMatch: "*"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleteCompany.StatusCode);
+        }
+        Assert.Empty(ContactLinksApi.Data(await api.CompaniesOfAsync(contact)));
         var unknown = Guid.NewGuid();
         foreach (var (method, path) in new (HttpMethod, string)[]
                  {
@@ -160,6 +189,9 @@ public sealed class CompanyContactTests(ApiFactory factory) : IClassFixture<ApiF
                      (HttpMethod.Put, $"/api/v1/companies/{acme}/contacts/{gone}"),
                      (HttpMethod.Delete, $"/api/v1/companies/{acme}/contacts/{gone}"),
                      (HttpMethod.Delete, $"/api/v1/companies/{unknown}/contacts/{contact}"),
+                     (HttpMethod.Get, $"/api/v1/companies/{closed}/contacts"),
+                     (HttpMethod.Put, $"/api/v1/companies/{closed}/contacts/{contact}"),
+                     (HttpMethod.Delete, $"/api/v1/companies/{closed}/contacts/{contact}"),
                  })
         {
             using var request = new HttpRequestMessage(method, path);
