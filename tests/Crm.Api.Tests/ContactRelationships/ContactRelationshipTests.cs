@@ -62,6 +62,25 @@ public sealed class ContactRelationshipTests(ApiFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Concurrent_posts_of_a_relationship_and_its_inverse_store_it_once()
+    {
+        var api = await ContactLinksApi.RegisterAsync(factory);
+        var ann = await api.CreateContactAsync("Ann");
+        var bob = await api.CreateContactAsync("Bob");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => i % 2 == 0
+            ? api.PostRelationshipAsync(ann, new { relatedContactId = bob, type = "reports_to" })
+            : api.PostRelationshipAsync(bob, new { relatedContactId = ann, type = "manages" })));
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+        Assert.Single(await api.RelationshipsOfAsync(ann));
+    }
+
+    [Fact]
     public async Task Bad_bodies_are_400_per_field_and_an_unknown_contact_404()
     {
         var api = await ContactLinksApi.RegisterAsync(factory);
