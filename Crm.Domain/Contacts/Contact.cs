@@ -151,6 +151,7 @@ public enum RelationshipType
     Customer,
 }
 
+/// <summary>Reading a <see cref="ContactRelationship"/> from its other contact.</summary>
 public static class RelationshipTypes
 {
     /// <summary>The type read from the other contact: reports_to and manages swap, the others read the same both ways.</summary>
