@@ -61,6 +61,8 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options)
 
     public DbSet<CompanyContact> CompanyContacts => Set<CompanyContact>();
 
+    public DbSet<ContactRelationship> ContactRelationships => Set<ContactRelationship>();
+
     public DbSet<Pipeline> Pipelines => Set<Pipeline>();
 
     public DbSet<PipelineStage> PipelineStages => Set<PipelineStage>();

@@ -2,6 +2,8 @@ using Crm.Api.Features.Activities;
 using Crm.Api.Features.Audit;
 using Crm.Api.Features.Comments;
 using Crm.Api.Features.Companies;
+using Crm.Api.Features.CompanyContacts;
+using Crm.Api.Features.ContactRelationships;
 using Crm.Api.Features.Contacts;
 using Crm.Api.Features.Deals;
 using Crm.Api.Features.LeadScoringRules;
@@ -27,6 +29,8 @@ public static class ResourceEndpoints
     {
         routes.MapCompanyEndpoints();
         routes.MapContactEndpoints();
+        routes.MapCompanyContactEndpoints();
+        routes.MapContactRelationshipEndpoints();
         routes.MapPipelineEndpoints();
         routes.MapProductEndpoints();
         routes.MapDealEndpoints();

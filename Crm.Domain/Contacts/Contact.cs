@@ -113,6 +113,56 @@ public sealed class CompanyContact : ITenantOwned
     public DateTimeOffset CreatedAt { get; set; }
 }
 
+/// <summary>
+/// How one contact relates to another (seed 003's contact_relationships, migration 0012). Stored once, read from both
+/// contacts: seen from <see cref="RelatedContactId"/> the type is <see cref="RelationshipTypes.Inverse"/>.
+/// </summary>
+public sealed class ContactRelationship : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid WorkspaceId { get; set; }
+
+    public Guid ContactId { get; set; }
+
+    /// <summary>Another contact of the same workspace.</summary>
+    public Guid RelatedContactId { get; set; }
+
+    /// <summary>Read from <see cref="ContactId"/>: "contact reports_to related contact".</summary>
+    public RelationshipType RelationshipType { get; set; }
+
+    /// <summary>Up to 2000 characters.</summary>
+    public string? Description { get; set; }
+
+    public Guid? CreatedBy { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>Read as "contact {type} related contact": "Ann reports_to Bob".</summary>
+[JsonConverter(typeof(LowerSnakeJsonEnumConverter<RelationshipType>))]
+public enum RelationshipType
+{
+    ReportsTo,
+    Manages,
+    Colleague,
+    Partner,
+    Vendor,
+    Customer,
+}
+
+/// <summary>Reading a <see cref="ContactRelationship"/> from its other contact.</summary>
+public static class RelationshipTypes
+{
+    /// <summary>The type read from the other contact: reports_to and manages swap, the others read the same both ways.</summary>
+    public static RelationshipType Inverse(this RelationshipType type) => type switch
+    {
+        RelationshipType.ReportsTo => RelationshipType.Manages,
+        RelationshipType.Manages => RelationshipType.ReportsTo,
+        _ => type,
+    };
+}
+
 [JsonConverter(typeof(LowerSnakeJsonEnumConverter<LifecycleStage>))]
 public enum LifecycleStage
 {
@@ -178,5 +228,22 @@ internal sealed class CompanyContactConfiguration : IEntityTypeConfiguration<Com
         builder.HasOne<CrmUser>().WithMany().HasForeignKey(c => c.CreatedBy);
         builder.HasIndex(c => new { c.WorkspaceId, c.CompanyId, c.ContactId }).IsUnique();
         builder.Property(c => c.CreatedAt).HasDefaultValueSql("now()");
+    }
+}
+
+internal sealed class ContactRelationshipConfiguration : IEntityTypeConfiguration<ContactRelationship>
+{
+    public void Configure(EntityTypeBuilder<ContactRelationship> builder)
+    {
+        builder.ToTable("contact_relationships");
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(r => r.WorkspaceId);
+        builder.HasOne<Contact>().WithMany().HasForeignKey(r => new { r.WorkspaceId, r.ContactId })
+            .HasPrincipalKey(c => new { c.WorkspaceId, c.Id }).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Contact>().WithMany().HasForeignKey(r => new { r.WorkspaceId, r.RelatedContactId })
+            .HasPrincipalKey(c => new { c.WorkspaceId, c.Id }).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<CrmUser>().WithMany().HasForeignKey(r => r.CreatedBy);
+        builder.HasIndex(r => new { r.WorkspaceId, r.ContactId, r.RelatedContactId, r.RelationshipType }).IsUnique();
+        builder.Property(r => r.RelationshipType).HasConversion<SnakeCaseEnumConverter<RelationshipType>>();
+        builder.Property(r => r.CreatedAt).HasDefaultValueSql("now()");
     }
 }
