@@ -64,11 +64,7 @@ internal static class ContactRelationshipEndpoints
                              "contact with the inverse type; 400 for the contact itself. Idempotency-Key replays the first response.")
             .Accepts<ContactRelationshipInput>("application/json")
             .Produces<ContactRelationshipResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCreateProblems(StatusCodes.Status409Conflict);
 
         group.MapDelete("/{relationshipId:guid}", DeleteAsync)
             .WithName("DeleteContactRelationship")
