@@ -50,7 +50,7 @@ public static class Roles
         new(Permission.RecordsRead, "records.read", "Read business records (companies, contacts, ...) within the member's record scope."),
         new(Permission.RecordsWrite, "records.write", "Create, change, delete and restore business records within the member's record scope."),
         new(Permission.MembersRead, "members.read", "List the workspace's members and their roles."),
-        new(Permission.MembersManage, "members.manage", "Invite members; change members' role, record scope and status; remove members. Owners excepted."),
+        new(Permission.MembersManage, "members.manage", "Invite members; change members' role, record scope and status; remove members (owners excepted); manage teams and their members."),
         new(Permission.OwnersManage, "members.manage_owners", "Make members owners, and change or remove owners (never the last one)."),
         new(Permission.ApiKeysManage, "api_keys.manage", "Create, list and revoke the workspace's API keys."),
         new(Permission.ConfigurationManage, "configuration.manage", "Change pipelines and their stages, products, lead scoring rules and territories."),
