@@ -1,6 +1,7 @@
 using Crm.Api.Features.Auth;
 using Crm.Api.Features;
 using Crm.Api.Features.Imports;
+using Crm.Api.Features.Notifications;
 using Crm.Api.Features.ServiceInfo;
 using Crm.Api.Infrastructure.OpenApi;
 using Crm.Api.Infrastructure.RateLimiting;
@@ -19,6 +20,7 @@ builder.AddCrmRedis();
 builder.AddCrmRateLimiting();
 builder.AddCrmOpenApi();
 builder.AddCrmImports();
+builder.AddCrmNotifications();
 
 var app = builder.Build();
 

@@ -10,6 +10,7 @@ using Crm.Domain.Idempotency;
 using Crm.Domain.Identity;
 using Crm.Domain.Leads;
 using Crm.Domain.Notes;
+using Crm.Domain.Notifications;
 using Crm.Domain.Imports;
 using Crm.Domain.Persistence;
 using Crm.Domain.Pipelines;
@@ -104,6 +105,8 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options)
 
     public DbSet<Territory> Territories => Set<Territory>();
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     public DbSet<ImportJobFile> ImportJobFiles => Set<ImportJobFile>();
 

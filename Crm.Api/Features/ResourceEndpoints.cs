@@ -11,6 +11,7 @@ using Crm.Api.Features.Leads;
 using Crm.Api.Features.Pipelines;
 using Crm.Api.Features.Products;
 using Crm.Api.Features.Notes;
+using Crm.Api.Features.Notifications;
 using Crm.Api.Features.Tasks;
 using Crm.Api.Features.Timeline;
 using Crm.Api.Features.CustomFields;
@@ -48,6 +49,7 @@ public static class ResourceEndpoints
         routes.MapTeamEndpoints();
         routes.MapAuditEndpoints();
         routes.MapImportEndpoints();
+        routes.MapNotificationEndpoints();
         return routes;
     }
 }

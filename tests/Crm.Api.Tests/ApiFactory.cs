@@ -34,6 +34,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("RateLimits:AnonymousPerMinute", "100000");
         // Membership changes made by raw SQL take effect on the next request.
         builder.UseSetting("Auth:MembershipCacheDuration", "00:00:00");
+        // Reminders come due within a second rather than half a minute (NotificationTests poll for them).
+        builder.UseSetting("Notifications:ReminderPollInterval", "00:00:01");
     }
 
     async Task IAsyncLifetime.DisposeAsync()

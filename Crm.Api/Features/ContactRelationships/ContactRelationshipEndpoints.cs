@@ -5,6 +5,7 @@ using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Auditing;
 using Crm.Api.Infrastructure.Idempotency;
 using Crm.Api.Infrastructure.Listing;
+using Crm.Api.Infrastructure.OpenApi;
 using Crm.Api.Infrastructure.Patching;
 using Crm.Api.Infrastructure.Resources;
 using Crm.Domain.Auditing;
