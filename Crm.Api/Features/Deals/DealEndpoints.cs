@@ -33,6 +33,7 @@ public static class DealEndpoints
         Validate = DealValidator.Validate,
         Complete = DealReferences.CompleteAsync,
         CheckReferences = DealReferences.CheckAsync,
+        CheckCreate = DealReferences.RefuseCreateAsync,
         Conflicts = [],
         BatchRequestType = typeof(DealBatchRequest),
         BatchResponseType = typeof(DealBatchResponse),

@@ -73,14 +73,9 @@ internal static class DealMoveEndpoint
             services.HttpContext.Response.SetETag(deal.Version);
             return TypedResults.Ok(deal.ToResponse());
         }
-        if (stage.WipLimit is { } limit)
+        if (await StageWipLimit.RefuseAsync(db, stage, 1, cancellationToken) is { } full)
         {
-            // Every deal in the stage counts, not only those the caller sees: the limit is the team's.
-            var inStage = await db.Deals.CountAsync(d => d.StageId == stage.Id && d.DeletedAt == null, cancellationToken);
-            if (inStage >= limit)
-            {
-                return ResourceRequests.Conflict($"The stage '{stage.Name}' is at its WIP limit of {limit} deal(s).", "stageId");
-            }
+            return full;
         }
 
         var audit = services.Audit;

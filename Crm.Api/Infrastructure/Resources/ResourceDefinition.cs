@@ -25,6 +25,12 @@ public delegate Task<IReadOnlyList<TInput>> InputCompletion<TInput>(
     ResourceServices services, IReadOnlyList<(TInput Input, string Prefix, Guid Id)> items, Dictionary<string, string[]> errors,
     CancellationToken cancellationToken);
 
+/// <summary>
+/// Why valid new records may not be created now (deals entering a stage at its WIP limit: a 409), or null when they
+/// may; given the completed inputs of a create or of a whole batch.
+/// </summary>
+public delegate Task<IResult?> CreateCheck<TInput>(ResourceServices services, IReadOnlyList<TInput> inputs, CancellationToken cancellationToken);
+
 /// <summary>Why a record may not be deleted now (a pipeline with deals, a territory with companies: a 409), or null when it may.</summary>
 public delegate Task<IResult?> DeleteCheck<TEntity>(ResourceServices services, TEntity record, CancellationToken cancellationToken);
 
@@ -84,6 +90,8 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
     public required ReferenceCheck<TInput> CheckReferences { get; init; }
 
     public InputCompletion<TInput>? Complete { get; init; }
+
+    public CreateCheck<TInput>? CheckCreate { get; init; }
 
     public DeleteCheck<TEntity>? CheckDelete { get; init; }
 
