@@ -109,6 +109,13 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
     /// </summary>
     public bool WorkspaceWide { get; init; }
 
+    /// <summary>
+    /// The input field naming the record's owner, who defaults to the caller on create and decides who sees the record
+    /// by record scope ("ownerId"; a task's "assignedTo"); null when the records have no owner. Not used when
+    /// <see cref="WorkspaceWide"/>.
+    /// </summary>
+    public string? OwnerField { get; init; } = "ownerId";
+
     /// <summary>What a caller needs to create, change, delete and restore these records (<see cref="Roles"/>).</summary>
     public Permission WritePermission { get; init; } = Permission.RecordsWrite;
 
@@ -147,6 +154,18 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
     public string Route => $"/api/v1/{Plural}";
 
     public bool MayWrite(CallerAccess caller) => caller.Has(WritePermission);
+
+    /// <summary>Who sees these records, for the OpenAPI descriptions of the list and the reads.</summary>
+    public string AccessDescription =>
+        WorkspaceWide
+            ? $"Workspace configuration: every member sees all {Plural}, whatever their record scope; creating, changing, deleting and restoring them needs {string.Join(", ", Roles.Names(WritePermission))}."
+            : Visibility is null && OwnerField is not null
+                ? $"Only the {Plural} of the caller's record scope (own, team or all, by {OwnerField}); another's answer 404."
+                : "";
+
+    /// <summary>Whose a new record is, for the OpenAPI description of the creates.</summary>
+    public string OwnershipDescription =>
+        WorkspaceWide ? "Workspace-wide: no owner; every member sees it." : OwnerField is not null ? $"Owned by the caller unless {OwnerField} says otherwise." : "";
 
     /// <summary>The 403 for a caller who may not write these records, or null when they may.</summary>
     public IResult? RefuseWrite(CallerAccess caller) =>
