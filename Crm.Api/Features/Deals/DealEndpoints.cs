@@ -28,6 +28,7 @@ public static class DealEndpoints
         Listing = DealListing.Schema,
         ToInput = d => d.ToInput(),
         ToResponse = d => d.ToResponse(),
+        WithTags = (response, tags) => response with { Tags = tags },
         Apply = (input, deal) => input.Apply(deal),
         OwnedByDefault = (input, userId) => input with { OwnerId = input.OwnerId ?? userId },
         Validate = DealValidator.Validate,

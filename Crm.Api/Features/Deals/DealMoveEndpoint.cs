@@ -71,7 +71,7 @@ internal static class DealMoveEndpoint
         if (stage.Id == deal.StageId)
         {
             services.HttpContext.Response.SetETag(deal.Version);
-            return TypedResults.Ok(deal.ToResponse());
+            return TypedResults.Ok(await DealEndpoints.Resource.ToResponseAsync(services, deal, cancellationToken));
         }
         if (await StageWipLimit.RefuseAsync(db, stage, 1, cancellationToken) is { } full)
         {
@@ -113,7 +113,7 @@ internal static class DealMoveEndpoint
         }
         await transaction.CommitAsync(cancellationToken);
         services.HttpContext.Response.SetETag(deal.Version);
-        return TypedResults.Ok(deal.ToResponse());
+        return TypedResults.Ok(await DealEndpoints.Resource.ToResponseAsync(services, deal, cancellationToken));
     }
 
     /// <summary>

@@ -104,6 +104,13 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
     public ObjectType? ObjectType { get; init; }
 
     /// <summary>
+    /// Set, the responses embed the record's live tags (<see cref="RecordTags"/>): the response with its tags. Needs
+    /// <see cref="ObjectType"/>. Lists load the tags of a whole page in one query; a new record's response keeps the
+    /// empty tags <see cref="ToResponse"/> gives it (it has none yet).
+    /// </summary>
+    public Func<TResponse, IReadOnlyList<RecordTag>, TResponse>? WithTags { get; init; }
+
+    /// <summary>
     /// Workspace configuration (pipelines, products, tags, territories) rather than owned records: every member sees all of it, whatever
     /// their record scope. Such records have no owner.
     /// </summary>
