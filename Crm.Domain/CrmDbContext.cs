@@ -86,6 +86,8 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options)
 
     public DbSet<Activity> Activities => Set<Activity>();
 
+    public DbSet<ActivityTemplate> ActivityTemplates => Set<ActivityTemplate>();
+
     public DbSet<ActivityParticipant> ActivityParticipants => Set<ActivityParticipant>();
 
     public DbSet<ActivityReminder> ActivityReminders => Set<ActivityReminder>();

@@ -1,4 +1,5 @@
 using Crm.Api.Features.Activities;
+using Crm.Api.Features.ActivityTemplates;
 using Crm.Api.Features.Audit;
 using Crm.Api.Features.Comments;
 using Crm.Api.Features.Companies;
@@ -38,6 +39,7 @@ public static class ResourceEndpoints
         routes.MapLeadEndpoints();
         routes.MapLeadScoringRuleEndpoints();
         routes.MapActivityEndpoints();
+        routes.MapActivityTemplateEndpoints();
         routes.MapTaskEndpoints();
         routes.MapNoteEndpoints();
         routes.MapCommentEndpoints();

@@ -11,17 +11,25 @@ namespace Crm.Api.Features.Activities;
 /// </summary>
 public record ActivityInput : ILinkedInput
 {
-    /// <summary>Required.</summary>
+    /// <summary>
+    /// A live, active activity template (GET /api/v1/activity-templates) that fills what the body leaves out: type,
+    /// subject, description, durationMinutes, priority and customFields keys. Written, never read back.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Guid? TemplateId { get; init; }
+
+    /// <summary>Required (unless the template gives it).</summary>
     public ActivityType? Type { get; init; }
 
-    /// <summary>Required, at most 255 characters.</summary>
+    /// <summary>Required (unless the template gives it), at most 255 characters.</summary>
     public string? Subject { get; init; }
 
     public string? Description { get; init; }
 
     public ActivityStatus Status { get; init; } = ActivityStatus.Scheduled;
 
-    public ActivityPriority Priority { get; init; } = ActivityPriority.Medium;
+    /// <summary>Defaults to the template's default priority, else medium.</summary>
+    public ActivityPriority? Priority { get; init; }
 
     /// <summary>Calls and emails only.</summary>
     public Direction? Direction { get; init; }

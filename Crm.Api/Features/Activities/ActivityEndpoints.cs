@@ -1,3 +1,4 @@
+using Crm.Api.Features.ActivityTemplates;
 using Crm.Api.Infrastructure.Resources;
 using Crm.Domain.Activities;
 
@@ -28,6 +29,7 @@ public static class ActivityEndpoints
         Apply = (input, activity) => input.Apply(activity),
         OwnedByDefault = (input, userId) => input with { OwnerId = input.OwnerId ?? userId },
         Validate = ActivityValidator.Validate,
+        Complete = ActivityTemplateDefaults.CompleteAsync,
         CheckReferences = ActivityReferences.CheckAsync,
         AfterApply = ActivityMapping.StampCompletionAsync,
         Conflicts = [],

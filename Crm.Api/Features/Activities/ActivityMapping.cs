@@ -55,7 +55,7 @@ internal static class ActivityMapping
         a.Subject = i.Subject ?? "";
         a.Description = i.Description;
         a.Status = i.Status;
-        a.Priority = i.Priority;
+        a.Priority = i.Priority ?? ActivityPriority.Medium;
         a.Direction = i.Direction;
         a.ScheduledAt = i.ScheduledAt;
         a.StartedAt = i.StartedAt;

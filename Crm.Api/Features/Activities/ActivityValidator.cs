@@ -18,6 +18,8 @@ internal static class ActivityValidator
     /// <summary>Four weeks.</summary>
     public const int MaxMinutesBefore = 40_320;
 
+    public const string DirectionRule = "Only calls and emails have a direction.";
+
     public static ActivityInput Validate(ActivityInput input, Dictionary<string, string[]> errors, string prefix = "")
     {
         void Fail(string field, string message) => errors[prefix + field] = [message];
@@ -37,17 +39,18 @@ internal static class ActivityValidator
             Reminders = [.. input.Reminders.Select(r => r with { RecipientId = r.RecipientId ?? normalized.AssignedTo ?? normalized.OwnerId })],
         };
 
-        if (normalized.Type is null)
+        // A template fills the type and subject when the input leaves them out (ActivityTemplateDefaults checks the result).
+        if (normalized.Type is null && normalized.TemplateId is null)
         {
             Fail("type", "Give the type: call, email, meeting, task, note, demo, deadline, proposal, follow_up or other.");
         }
-        if (normalized.Subject is null)
+        if (normalized.Subject is null && normalized.TemplateId is null)
         {
             Fail("subject", "Give a subject.");
         }
-        if (normalized.Direction is not null && normalized.Type is not (ActivityType.Call or ActivityType.Email))
+        if (normalized.Type is not null && !HasDirectionRightForType(normalized))
         {
-            Fail("direction", "Only calls and emails have a direction.");
+            Fail("direction", DirectionRule);
         }
         if (normalized.DurationMinutes is <= 0)
         {
@@ -78,6 +81,10 @@ internal static class ActivityValidator
         ], Fail);
         return normalized;
     }
+
+    /// <summary>Whether the activity has no direction, or is a call or email (which may have one).</summary>
+    public static bool HasDirectionRightForType(ActivityInput activity) =>
+        activity.Direction is null || activity.Type is ActivityType.Call or ActivityType.Email;
 
     private static void CheckParticipants(IReadOnlyList<ParticipantInput> participants, Action<string, string> fail)
     {

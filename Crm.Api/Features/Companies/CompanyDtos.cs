@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Crm.Api.Infrastructure.CustomFields;
+using Crm.Api.Infrastructure.Resources;
 using Crm.Domain.Companies;
 
 namespace Crm.Api.Features.Companies;
@@ -112,6 +113,9 @@ public sealed record CompanyResponse : CompanyInput
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Its live tags, by name (PUT /api/v1/companies/{id}/tags/{tagId} adds one); read-only.</summary>
+    public IReadOnlyList<RecordTag> Tags { get; init; } = [];
 }
 
 /// <summary>The body of <c>POST /api/v1/companies/batch</c>.</summary>

@@ -29,6 +29,7 @@ public static class CompanyEndpoints
         ObjectType = ObjectType.Company,
         ToInput = c => c.ToInput(),
         ToResponse = c => c.ToResponse(),
+        WithTags = (response, tags) => response with { Tags = tags },
         Apply = (input, company) => input.Apply(company),
         OwnedByDefault = (input, userId) => input with { OwnerId = input.OwnerId ?? userId },
         Validate = CompanyValidator.Validate,

@@ -19,6 +19,7 @@ internal static class CompanyListing
         .Field("territoryId", c => c.TerritoryId, filterable: true)
         .Field("annualRevenue", c => c.AnnualRevenue, sortable: true, filterable: true)
         .Field("healthScore", c => c.HealthScore, sortable: true, filterable: true)
+        .Field("lastActivityAt", c => c.LastActivityAt, sortable: true, filterable: true)
         .Field("createdAt", c => c.CreatedAt, sortable: true, filterable: true)
         .Field("updatedAt", c => c.UpdatedAt, sortable: true, filterable: true)
         .DefaultSort("-createdAt");

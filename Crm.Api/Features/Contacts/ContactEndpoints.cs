@@ -29,6 +29,7 @@ public static class ContactEndpoints
         ObjectType = ObjectType.Contact,
         ToInput = c => c.ToInput(),
         ToResponse = c => c.ToResponse(),
+        WithTags = (response, tags) => response with { Tags = tags },
         Apply = (input, contact) => input.Apply(contact),
         OwnedByDefault = (input, userId) => input with { OwnerId = input.OwnerId ?? userId },
         Validate = ContactValidator.Validate,

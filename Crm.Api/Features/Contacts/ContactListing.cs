@@ -18,6 +18,7 @@ internal static class ContactListing
         .Field("ownerId", c => c.OwnerId, filterable: true)
         .Field("companyId", c => c.CompanyId, filterable: true)
         .Field("leadScore", c => c.LeadScore, sortable: true, filterable: true)
+        .Field("lastActivityAt", c => c.LastActivityAt, sortable: true, filterable: true)
         .Field("createdAt", c => c.CreatedAt, sortable: true, filterable: true)
         .Field("updatedAt", c => c.UpdatedAt, sortable: true, filterable: true)
         .DefaultSort("-createdAt");

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Crm.Api.Infrastructure.CustomFields;
+using Crm.Api.Infrastructure.Resources;
 using Crm.Domain.Deals;
 
 namespace Crm.Api.Features.Deals;
@@ -97,6 +98,9 @@ public sealed record DealResponse : DealInput
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Its live tags, by name (PUT /api/v1/deals/{id}/tags/{tagId} adds one); read-only.</summary>
+    public IReadOnlyList<RecordTag> Tags { get; init; } = [];
 }
 
 /// <summary>The body of <c>POST /api/v1/deals/batch</c>.</summary>

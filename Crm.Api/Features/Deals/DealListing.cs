@@ -21,6 +21,8 @@ internal static class DealListing
         .Field("contactId", d => d.ContactId, filterable: true)
         .Field("companyId", d => d.CompanyId, filterable: true)
         .Field("source", d => d.Source, filterable: true)
+        .Field("expectedCloseDate", d => d.ExpectedCloseDate, sortable: true, filterable: true)
+        .Field("actualCloseDate", d => d.ActualCloseDate, sortable: true, filterable: true)
         .Field("stageEnteredAt", d => d.StageEnteredAt, sortable: true, filterable: true)
         .Field("lastActivityAt", d => d.LastActivityAt, sortable: true, filterable: true)
         .Field("createdAt", d => d.CreatedAt, sortable: true, filterable: true)

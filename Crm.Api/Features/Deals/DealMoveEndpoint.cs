@@ -71,16 +71,11 @@ internal static class DealMoveEndpoint
         if (stage.Id == deal.StageId)
         {
             services.HttpContext.Response.SetETag(deal.Version);
-            return TypedResults.Ok(deal.ToResponse());
+            return TypedResults.Ok(await DealEndpoints.Resource.ToResponseAsync(services, deal, cancellationToken));
         }
-        if (stage.WipLimit is { } limit)
+        if (await StageWipLimit.RefuseAsync(db, stage, 1, cancellationToken) is { } full)
         {
-            // Every deal in the stage counts, not only those the caller sees: the limit is the team's.
-            var inStage = await db.Deals.CountAsync(d => d.StageId == stage.Id && d.DeletedAt == null, cancellationToken);
-            if (inStage >= limit)
-            {
-                return ResourceRequests.Conflict($"The stage '{stage.Name}' is at its WIP limit of {limit} deal(s).", "stageId");
-            }
+            return full;
         }
 
         var audit = services.Audit;
@@ -118,7 +113,7 @@ internal static class DealMoveEndpoint
         }
         await transaction.CommitAsync(cancellationToken);
         services.HttpContext.Response.SetETag(deal.Version);
-        return TypedResults.Ok(deal.ToResponse());
+        return TypedResults.Ok(await DealEndpoints.Resource.ToResponseAsync(services, deal, cancellationToken));
     }
 
     /// <summary>

@@ -91,6 +91,27 @@ internal static class DealReferences
     }
 
     /// <summary>
+    /// The 409 of the first stage the new deals would take over its WIP limit (<see cref="StageWipLimit"/>), counting
+    /// every deal of a batch that enters it; null when they all fit.
+    /// </summary>
+    public static async Task<IResult?> RefuseCreateAsync(
+        ResourceServices services, IReadOnlyList<DealInput> inputs, CancellationToken cancellationToken)
+    {
+        var entering = inputs.Where(i => i.StageId is not null).GroupBy(i => i.StageId!.Value).ToDictionary(g => g.Key, g => g.Count());
+        var stageIds = entering.Keys.ToList();
+        var limited = await services.Db.PipelineStages.AsNoTracking()
+            .Where(s => stageIds.Contains(s.Id) && s.WipLimit != null).OrderBy(s => s.Position).ToListAsync(cancellationToken);
+        foreach (var stage in limited)
+        {
+            if (await StageWipLimit.RefuseAsync(services.Db, stage, entering[stage.Id], cancellationToken) is { } full)
+            {
+                return full;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
     /// Checks the ids a completed input names: the owner as for every record, contact and company among those the caller
     /// sees, watchers among the active members. A new deal goes into an active pipeline only; an existing one (PATCH)
     /// keeps its pipeline and stage (moves are <c>POST /deals/{id}/move</c>) and, while it has line items, their sum as

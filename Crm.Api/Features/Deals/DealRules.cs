@@ -1,5 +1,8 @@
+using Crm.Api.Infrastructure.Resources;
+using Crm.Domain;
 using Crm.Domain.Deals;
 using Crm.Domain.Pipelines;
+using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Api.Features.Deals;
 
@@ -53,4 +56,31 @@ internal static class StageOutcome
 
     /// <summary>The close date of a deal closed now: today in UTC.</summary>
     public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+}
+
+/// <summary>
+/// A stage's WIP limit, on every way into it: a move (<see cref="DealMoveEndpoint"/>), a create and a batch create
+/// (<see cref="DealReferences.RefuseCreateAsync"/>). A PATCH cannot change a deal's stage.
+/// </summary>
+internal static class StageWipLimit
+{
+    /// <summary>The 409 when <paramref name="entering"/> more deals would take the stage over its WIP limit; null when they fit.</summary>
+    public static async Task<IResult?> RefuseAsync(CrmDbContext db, PipelineStage stage, int entering, CancellationToken cancellationToken)
+    {
+        if (stage.WipLimit is not { } limit)
+        {
+            return null;
+        }
+        // Every deal in the stage counts, not only those the caller sees: the limit is the team's.
+        var inStage = await db.Deals.CountAsync(d => d.StageId == stage.Id && d.DeletedAt == null, cancellationToken);
+        if (inStage + entering <= limit)
+        {
+            return null;
+        }
+        return ResourceRequests.Conflict(
+            entering == 1 || inStage >= limit
+                ? $"The stage '{stage.Name}' is at its WIP limit of {limit} deal(s)."
+                : $"The stage '{stage.Name}' has room for {limit - inStage} more deal(s) under its WIP limit of {limit}; this batch puts {entering} in it.",
+            "stageId");
+    }
 }

@@ -29,6 +29,7 @@ public static class LeadEndpoints
         Listing = LeadListing.Schema,
         ToInput = l => l.ToInput(),
         ToResponse = l => l.ToResponse(),
+        WithTags = (response, tags) => response with { Tags = tags },
         Apply = (input, lead) => input.Apply(lead),
         OwnedByDefault = (input, userId) => input with { OwnerId = input.OwnerId ?? userId },
         Validate = LeadValidator.Validate,

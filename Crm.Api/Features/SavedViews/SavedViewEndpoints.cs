@@ -28,6 +28,7 @@ public static class SavedViewEndpoints
         New = id => new SavedView { Id = id, Name = "" },
         Listing = SavedViewListing.Schema,
         Visibility = SeenByCaller,
+        OwnerField = null,
         RefuseChange = RefuseChange,
         ToInput = v => v.ToInput(),
         ToResponse = v => v.ToResponse(),

@@ -30,6 +30,7 @@ public static class TaskEndpoints
         ToResponse = t => t.ToResponse(),
         Apply = (input, task) => input.Apply(task),
         OwnedByDefault = (input, userId) => input with { AssignedTo = input.AssignedTo ?? userId },
+        OwnerField = "assignedTo",
         Validate = TaskValidator.Validate,
         CheckReferences = TaskReferences.CheckAsync,
         AfterApply = TaskCompletion.ApplyAsync,

@@ -14,12 +14,14 @@ public static class CsvExport
     /// <summary>
     /// Writes the whole list <paramref name="query"/> describes as CSV (<see cref="CsvWriter{T}"/>) to the response,
     /// reading it a page (<see cref="ListingSchema{TEntity}.MaxLimit"/> rows) at a time along the list's keyset
-    /// cursor, so memory stays flat however long the list. Answers a 400 ValidationProblem, before writing anything,
+    /// cursor, so memory stays flat however long the list; <paramref name="map"/> makes a page's rows at once (and may
+    /// load what they embed in one query). Answers a 400 ValidationProblem, before writing anything,
     /// when the list parameters are not valid; <c>limit</c> and <c>cursor</c> do not apply to an export.
     /// </summary>
     public static async Task<IResult> ExportCsvAsync<TEntity, TDto>(
         this IQueryable<TEntity> source, HttpContext context, ListingSchema<TEntity> schema, ListQuery query,
-        Func<TEntity, TDto> map, JsonSerializerOptions json, TimeProvider clock, CancellationToken cancellationToken)
+        Func<IReadOnlyList<TEntity>, Task<IReadOnlyList<TDto>>> map, JsonSerializerOptions json, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var plan = schema.Plan(Page(query, cursor: null));
         var errors = new Dictionary<string, string[]>(plan.Errors);
@@ -44,8 +46,8 @@ public static class CsvExport
         await body.WriteAsync(csv.Header + "\r\n");
         while (true)
         {
-            var page = plan.ToPage(await plan.ApplyPage(source).ToListAsync(cancellationToken), map);
-            foreach (var record in page.Data)
+            var page = plan.ToPage(await plan.ApplyPage(source).ToListAsync(cancellationToken), row => row);
+            foreach (var record in await map(page.Data))
             {
                 await body.WriteAsync(csv.Row(record) + "\r\n");
             }

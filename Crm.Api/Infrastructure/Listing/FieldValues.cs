@@ -6,6 +6,9 @@ namespace Crm.Api.Infrastructure.Listing;
 /// <summary>Reads filter and cursor values as a field's type, and writes sort key values into cursors.</summary>
 internal static class FieldValues
 {
+    /// <summary>Dates as the API's JSON writes them (ISO 8601's calendar date).</summary>
+    private const string DateFormat = "yyyy-MM-dd";
+
     public static bool TryParse(ListField field, string text, out object? value, out string error)
     {
         error = string.Empty;
@@ -36,6 +39,9 @@ internal static class FieldValues
                 // Npgsql writes only UTC DateTimeOffsets to timestamptz.
                 value = at.ToUniversalTime();
                 return true;
+            case FieldKind.Date when DateOnly.TryParseExact(text, DateFormat, invariant, DateTimeStyles.None, out var date):
+                value = date;
+                return true;
             case FieldKind.Enum when EnumNames.TryParse(field.ValueType, text, out var member):
                 value = member;
                 return true;
@@ -47,6 +53,7 @@ internal static class FieldValues
             FieldKind.Decimal => $"'{text}' is not a number.",
             FieldKind.Boolean => $"'{text}' is not true or false.",
             FieldKind.DateTime => $"'{text}' is not a date-time (use ISO 8601).",
+            FieldKind.Date => $"'{text}' is not a date (use yyyy-MM-dd).",
             FieldKind.Enum => $"'{text}' is not one of: {string.Join(", ", EnumNames.All(field.ValueType))}.",
             _ => $"'{text}' is not valid.",
         };
@@ -57,6 +64,7 @@ internal static class FieldValues
     public static string Format(object value) => value switch
     {
         DateTimeOffset at => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+        DateOnly date => date.ToString(DateFormat, CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
         Enum e => EnumNames.Of(e),
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),

@@ -12,6 +12,9 @@ public enum FieldKind
     Decimal,
     Boolean,
     DateTime,
+
+    /// <summary>A calendar date without a time (<see cref="DateOnly"/>), written yyyy-MM-dd.</summary>
+    Date,
     Enum,
 }
 
@@ -72,6 +75,7 @@ public sealed class ListField
         _ when type == typeof(decimal) => FieldKind.Decimal,
         _ when type == typeof(bool) => FieldKind.Boolean,
         _ when type == typeof(DateTimeOffset) => FieldKind.DateTime,
+        _ when type == typeof(DateOnly) => FieldKind.Date,
         { IsEnum: true } => FieldKind.Enum,
         _ => null,
     };

@@ -266,7 +266,7 @@ public sealed class ListingSchema<TEntity>
     private static List<string> AllowedOps(ListField field)
     {
         List<string> ops = ["eq", "ne", "in"];
-        if (field.Kind is FieldKind.Integer or FieldKind.Decimal or FieldKind.DateTime)
+        if (field.Kind is FieldKind.Integer or FieldKind.Decimal or FieldKind.DateTime or FieldKind.Date)
         {
             ops.AddRange(["gt", "gte", "lt", "lte"]);
         }
@@ -289,6 +289,7 @@ public sealed class ListingSchema<TEntity>
         FieldKind.Decimal => "a number",
         FieldKind.Boolean => "true/false",
         FieldKind.DateTime => "a date-time",
+        FieldKind.Date => "a date",
         _ => "one of a fixed set of values",
     };
 

@@ -2,6 +2,7 @@ using Crm.Api.Infrastructure.Listing;
 using Crm.Domain;
 using Crm.Domain.Records;
 using Crm.Domain.Tags;
+using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Api.Infrastructure.Resources;
 
@@ -34,4 +35,22 @@ public static class RecordTags
     }
 
     public static IQueryable<Tag> LiveTags(CrmDbContext db) => db.Tags.Where(ResourceRecords.IsLive<Tag>());
+
+    /// <summary>The live tags on each of <paramref name="entityIds"/> (by name), in one query; records without tags are absent.</summary>
+    public static async Task<Dictionary<Guid, List<RecordTag>>> OfRecordsAsync(
+        CrmDbContext db, ObjectType objectType, IReadOnlyList<Guid> entityIds, CancellationToken cancellationToken)
+    {
+        if (entityIds.Count == 0)
+        {
+            return [];
+        }
+        var rows = await db.Taggings.Where(g => g.EntityType == objectType && entityIds.Contains(g.EntityId))
+            .Join(LiveTags(db), g => g.TagId, t => t.Id, (g, t) => new { g.EntityId, t.Id, t.Name, t.Color })
+            .OrderBy(r => r.Name).ThenBy(r => r.Id)
+            .ToListAsync(cancellationToken);
+        return rows.GroupBy(r => r.EntityId).ToDictionary(g => g.Key, g => g.Select(r => new RecordTag(r.Id, r.Name, r.Color)).ToList());
+    }
 }
+
+/// <summary>A tag as records embed it (<c>tags</c> of a contact, company, deal or lead).</summary>
+public sealed record RecordTag(Guid Id, string Name, string Color);

@@ -25,6 +25,12 @@ public delegate Task<IReadOnlyList<TInput>> InputCompletion<TInput>(
     ResourceServices services, IReadOnlyList<(TInput Input, string Prefix, Guid Id)> items, Dictionary<string, string[]> errors,
     CancellationToken cancellationToken);
 
+/// <summary>
+/// Why valid new records may not be created now (deals entering a stage at its WIP limit: a 409), or null when they
+/// may; given the completed inputs of a create or of a whole batch.
+/// </summary>
+public delegate Task<IResult?> CreateCheck<TInput>(ResourceServices services, IReadOnlyList<TInput> inputs, CancellationToken cancellationToken);
+
 /// <summary>Why a record may not be deleted now (a pipeline with deals, a territory with companies: a 409), or null when it may.</summary>
 public delegate Task<IResult?> DeleteCheck<TEntity>(ResourceServices services, TEntity record, CancellationToken cancellationToken);
 
@@ -85,6 +91,8 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
 
     public InputCompletion<TInput>? Complete { get; init; }
 
+    public CreateCheck<TInput>? CheckCreate { get; init; }
+
     public DeleteCheck<TEntity>? CheckDelete { get; init; }
 
     /// <summary>
@@ -96,10 +104,24 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
     public ObjectType? ObjectType { get; init; }
 
     /// <summary>
+    /// Set, the responses embed the record's live tags (<see cref="RecordTags"/>): the response with its tags. Needs
+    /// <see cref="ObjectType"/>. Lists load the tags of a whole page in one query; a new record's response keeps the
+    /// empty tags <see cref="ToResponse"/> gives it (it has none yet).
+    /// </summary>
+    public Func<TResponse, IReadOnlyList<RecordTag>, TResponse>? WithTags { get; init; }
+
+    /// <summary>
     /// Workspace configuration (pipelines, products, tags, territories) rather than owned records: every member sees all of it, whatever
     /// their record scope. Such records have no owner.
     /// </summary>
     public bool WorkspaceWide { get; init; }
+
+    /// <summary>
+    /// The input field naming the record's owner, who defaults to the caller on create and decides who sees the record
+    /// by record scope ("ownerId"; a task's "assignedTo"); null when the records have no owner. Not used when
+    /// <see cref="WorkspaceWide"/>.
+    /// </summary>
+    public string? OwnerField { get; init; } = "ownerId";
 
     /// <summary>What a caller needs to create, change, delete and restore these records (<see cref="Roles"/>).</summary>
     public Permission WritePermission { get; init; } = Permission.RecordsWrite;
@@ -139,6 +161,18 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
     public string Route => $"/api/v1/{Plural}";
 
     public bool MayWrite(CallerAccess caller) => caller.Has(WritePermission);
+
+    /// <summary>Who sees these records, for the OpenAPI descriptions of the list and the reads.</summary>
+    public string AccessDescription =>
+        WorkspaceWide
+            ? $"Workspace configuration: every member sees all {Plural}, whatever their record scope; creating, changing, deleting and restoring them needs {string.Join(", ", Roles.Names(WritePermission))}."
+            : Visibility is null && OwnerField is not null
+                ? $"Only the {Plural} of the caller's record scope (own, team or all, by {OwnerField}); another's answer 404."
+                : "";
+
+    /// <summary>Whose a new record is, for the OpenAPI description of the creates.</summary>
+    public string OwnershipDescription =>
+        WorkspaceWide ? "Workspace-wide: no owner; every member sees it." : OwnerField is not null ? $"Owned by the caller unless {OwnerField} says otherwise." : "";
 
     /// <summary>The 403 for a caller who may not write these records, or null when they may.</summary>
     public IResult? RefuseWrite(CallerAccess caller) =>

@@ -37,6 +37,10 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
         {
             return TypedResults.ValidationProblem(errors);
         }
+        if (await RefuseCreateAsync(services, [input!], cancellationToken) is { } refused)
+        {
+            return refused;
+        }
 
         var record = await resource.AddNewAsync(services, input!, id, cancellationToken);
         var location = $"{resource.Route}/{id}";
@@ -98,6 +102,10 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
         {
             return TypedResults.ValidationProblem(errors, title: "The batch is not valid; nothing was created.");
         }
+        if (await RefuseCreateAsync(services, [.. checkedItems.Select(i => i.Input)], cancellationToken) is { } refused)
+        {
+            return refused;
+        }
 
         var created = new List<TEntity>();
         foreach (var (input, _, id) in checkedItems)
@@ -128,6 +136,9 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
             }
         }
     }
+
+    private Task<IResult?> RefuseCreateAsync(ResourceServices services, IReadOnlyList<TInput> inputs, CancellationToken cancellationToken) =>
+        resource.CheckCreate?.Invoke(services, inputs, cancellationToken) ?? Task.FromResult<IResult?>(null);
 
     private object ToBatchResponse(List<TEntity> created) => resource.ToBatchResponse([.. created.Select(resource.ToResponse)]);
 }

@@ -18,15 +18,24 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
     where TInput : class, new()
     where TResponse : notnull
 {
-    public Task<Results<Ok<ListPage<TResponse>>, ValidationProblem>> ListAsync(
-        ListQuery query, [AsParameters] ResourceServices services, CancellationToken cancellationToken) =>
-        Visible(services).AsNoTracking().ToListResultAsync(
-            resource.Listing, query, resource.ToResponse, cancellationToken,
+    public async Task<Results<Ok<ListPage<TResponse>>, ValidationProblem>> ListAsync(
+        ListQuery query, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
+    {
+        var listed = await Visible(services).AsNoTracking().ToListResultAsync(
+            resource.Listing, query, record => record, cancellationToken,
             resource.ObjectType is { } objectType ? [RecordTags.Filter(services.Db, objectType)] : null);
+        if (listed.Result is not Ok<ListPage<TEntity>> { Value: { } page })
+        {
+            return (ValidationProblem)listed.Result;
+        }
+        var data = await resource.ToResponsesAsync(services, page.Data, cancellationToken);
+        return TypedResults.Ok(new ListPage<TResponse>(data, page.NextCursor, page.HasMore, page.Total));
+    }
 
     public Task<IResult> ExportAsync(ListQuery query, [AsParameters] ResourceServices services, CancellationToken cancellationToken) =>
         Visible(services).AsNoTracking().ExportCsvAsync(
-            services.HttpContext, resource.Listing, query, resource.ToResponse, services.Json, services.Clock, cancellationToken);
+            services.HttpContext, resource.Listing, query, page => resource.ToResponsesAsync(services, page, cancellationToken),
+            services.Json, services.Clock, cancellationToken);
 
     public async Task<Results<Ok<TResponse>, ProblemHttpResult>> GetAsync(
         Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
@@ -37,7 +46,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
             return NotFound();
         }
         services.HttpContext.Response.SetETag(record.Version);
-        return TypedResults.Ok(resource.ToResponse(record));
+        return TypedResults.Ok(await resource.ToResponseAsync(services, record, cancellationToken));
     }
 
     public async Task<IResult> PatchAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
@@ -92,7 +101,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
             }
         }
         services.HttpContext.Response.SetETag(record.Version);
-        return TypedResults.Ok(resource.ToResponse(record));
+        return TypedResults.Ok(await resource.ToResponseAsync(services, record, cancellationToken));
     }
 
     public async Task<IResult> DeleteAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
@@ -153,7 +162,7 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
             return failed.Result;
         }
         services.HttpContext.Response.SetETag(record.Version);
-        return TypedResults.Ok(resource.ToResponse(record));
+        return TypedResults.Ok(await resource.ToResponseAsync(services, record, cancellationToken));
     }
 
     private IQueryable<TEntity> Visible(ResourceServices services) => resource.Visible(services);

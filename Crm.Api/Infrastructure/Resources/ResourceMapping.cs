@@ -34,7 +34,7 @@ public static class ResourceMapping
         group.MapGet("/", handlers.ListAsync)
             .WithName($"List{resource.OperationPlural}")
             .WithSummary($"List {plural}")
-            .WithDescription(resource.ListDescription)
+            .WithDescription(Sentences(resource.ListDescription, resource.AccessDescription))
             .ProducesValidationProblem();
 
         group.MapGet("/export", handlers.ExportAsync)
@@ -47,13 +47,13 @@ public static class ResourceMapping
         group.MapGet("/{id:guid}", handlers.GetAsync)
             .WithName($"Get{resource.OperationSingular}")
             .WithSummary($"Get a {singular}")
-            .WithDescription("Answers its ETag, for If-Match on PATCH and DELETE.")
+            .WithDescription(Sentences("Answers its ETag, for If-Match on PATCH and DELETE.", resource.AccessDescription))
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/", handlers.CreateAsync)
             .WithName($"Create{resource.OperationSingular}")
             .WithSummary($"Create a {singular}")
-            .WithDescription((!resource.WorkspaceWide ? "Owned by the caller unless ownerId says otherwise. " : "") + "Idempotency-Key replays the first response.")
+            .WithDescription(Sentences(resource.OwnershipDescription, "Idempotency-Key replays the first response."))
             .Accepts<TInput>("application/json")
             .Produces<TResponse>(StatusCodes.Status201Created)
             .ProducesCreateProblems(StatusCodes.Status409Conflict);
@@ -61,7 +61,7 @@ public static class ResourceMapping
         group.MapPost("/batch", handlers.CreateBatchAsync)
             .WithName($"Create{resource.OperationPlural}")
             .WithSummary($"Create up to {ResourceRequests.MaxBatchSize} {plural} at once")
-            .WithDescription(resource.BatchDescription)
+            .WithDescription(Sentences(resource.BatchDescription, resource.OwnershipDescription))
             .Accepts(resource.BatchRequestType, "application/json")
             .Produces(StatusCodes.Status200OK, resource.BatchResponseType)
             .ProducesCreateProblems(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
@@ -92,4 +92,7 @@ public static class ResourceMapping
 
         return group;
     }
+
+    /// <summary>The non-empty sentences, one space apart.</summary>
+    private static string Sentences(params string[] sentences) => string.Join(' ', sentences.Where(s => s.Length > 0));
 }

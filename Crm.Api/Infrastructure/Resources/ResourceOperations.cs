@@ -84,6 +84,34 @@ public static class ResourceOperations
         }
     }
 
+    /// <summary>
+    /// The responses of <paramref name="records"/>, in their order, with their live tags when the resource embeds them
+    /// (<see cref="ResourceDefinition{TEntity, TInput, TResponse}.WithTags"/>): one query for all of them.
+    /// </summary>
+    public static async Task<IReadOnlyList<TResponse>> ToResponsesAsync<TEntity, TInput, TResponse>(
+        this ResourceDefinition<TEntity, TInput, TResponse> resource, ResourceServices services, IReadOnlyList<TEntity> records,
+        CancellationToken cancellationToken)
+        where TEntity : class, IBusinessRecord
+        where TInput : class, new()
+        where TResponse : notnull
+    {
+        if (resource.WithTags is not { } withTags || resource.ObjectType is not { } objectType)
+        {
+            return [.. records.Select(resource.ToResponse)];
+        }
+        var tags = await RecordTags.OfRecordsAsync(services.Db, objectType, [.. records.Select(r => r.Id)], cancellationToken);
+        return [.. records.Select(r => withTags(resource.ToResponse(r), tags.GetValueOrDefault(r.Id) ?? []))];
+    }
+
+    /// <summary>The response of one record, with its live tags when the resource embeds them.</summary>
+    public static async Task<TResponse> ToResponseAsync<TEntity, TInput, TResponse>(
+        this ResourceDefinition<TEntity, TInput, TResponse> resource, ResourceServices services, TEntity record,
+        CancellationToken cancellationToken)
+        where TEntity : class, IBusinessRecord
+        where TInput : class, new()
+        where TResponse : notnull =>
+        (await resource.ToResponsesAsync(services, [record], cancellationToken))[0];
+
     /// <summary>The resource's <see cref="ResourceDefinition{TEntity, TInput, TResponse}.AfterApply"/>, if it has one.</summary>
     public static Task AfterApplyAsync<TEntity, TInput, TResponse>(
         this ResourceDefinition<TEntity, TInput, TResponse> resource, ResourceServices services, TEntity record, TInput? before,
