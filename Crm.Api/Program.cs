@@ -1,5 +1,6 @@
 using Crm.Api.Features.Auth;
 using Crm.Api.Features;
+using Crm.Api.Features.Demo;
 using Crm.Api.Features.Imports;
 using Crm.Api.Features.ServiceInfo;
 using Crm.Api.Infrastructure.OpenApi;
@@ -19,6 +20,7 @@ builder.AddCrmRedis();
 builder.AddCrmRateLimiting();
 builder.AddCrmOpenApi();
 builder.AddCrmImports();
+builder.AddCrmDemo();
 
 var app = builder.Build();
 
