@@ -39,7 +39,8 @@ internal sealed class AppHostRun : IAsyncDisposable
         }
     }
 
-    public static async Task<AppHostRun> StartAsync(string dataDirectory)
+    /// <summary>Starts the AppHost; without <paramref name="demo"/> (--no-demo) the API fills no demo workspace, which keeps the run light.</summary>
+    public static async Task<AppHostRun> StartAsync(string dataDirectory, bool demo = false)
     {
         var options = LocalOptions.Parse([]);
         var appHost = Path.Combine(options.RepositoryRoot, "Crm.AppHost", "bin", options.BuildConfiguration, "net10.0", "Crm.AppHost.dll");
@@ -57,6 +58,10 @@ internal sealed class AppHostRun : IAsyncDisposable
         foreach (var argument in new[] { "env", "--default-signal=INT", "dotnet", appHost, "--data-dir", dataDirectory, "--port-base", "0", "--env-file", envFile })
         {
             startInfo.ArgumentList.Add(argument);
+        }
+        if (!demo)
+        {
+            startInfo.ArgumentList.Add("--no-demo");
         }
 
         var process = new Process { StartInfo = startInfo };

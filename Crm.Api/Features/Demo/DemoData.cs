@@ -122,6 +122,9 @@ internal sealed class DemoData
     private DateTimeOffset Future(int maxDays, int minDays = 0) =>
         _now.AddSeconds(_f.Random.Int(minDays * 86_400, maxDays * 86_400));
 
+    private DateTimeOffset Between(DateTimeOffset from, DateTimeOffset to) =>
+        from.AddSeconds(_f.Random.Int(0, Math.Max(0, (int)(to - from).TotalSeconds)));
+
     private void MakeTags()
     {
         foreach (var (name, color) in TagNames)
@@ -306,7 +309,7 @@ internal sealed class DemoData
             for (var s = 1; s < path.Count; s++)
             {
                 var remaining = (end - entered[s - 1]).TotalSeconds / (path.Count - s);
-                entered[s] = entered[s - 1].AddSeconds(Math.Max(60, _f.Random.Double(0.3, 1.0) * remaining));
+                entered[s] = entered[s - 1].AddSeconds(Math.Max(60, Math.Round(_f.Random.Double(0.3, 1.0) * remaining)));
             }
 
             var company = _f.PickRandom(Companies);
@@ -371,7 +374,7 @@ internal sealed class DemoData
                 OwnerId = _userId,
                 AssignedTo = _userId,
             };
-            Link(activity, dealsByContact);
+            var linkedSince = Link(activity, dealsByContact);
             var subjectOf = activity.DealId is { } dealId ? dealNames[dealId] : null;
             activity.Subject = Subject(type, subjectOf);
             activity.Description = _f.Random.Bool(0.5f) ? _f.Lorem.Sentence(8, 10) : null;
@@ -384,7 +387,7 @@ internal sealed class DemoData
 
             if (_f.Random.Bool(0.75f))
             {
-                var at = Past(300);
+                var at = Between(linkedSince, _now);
                 activity.Status = _f.Random.WeightedRandom([ActivityStatus.Completed, ActivityStatus.Cancelled, ActivityStatus.NoShow], [0.9f, 0.06f, 0.04f]);
                 activity.ScheduledAt = at;
                 if (activity.Status == ActivityStatus.Completed)
@@ -393,7 +396,7 @@ internal sealed class DemoData
                     activity.CompletedAt = at.AddMinutes(activity.DurationMinutes ?? 5);
                     activity.Outcome = type == ActivityType.Call ? _f.PickRandom(CallOutcomes) : "Done";
                 }
-                activity.CreatedAt = at.AddDays(-_f.Random.Int(0, 7));
+                activity.CreatedAt = Between(linkedSince, at);
                 Stamp(activity, activity.CompletedAt ?? at);
             }
             else
@@ -410,7 +413,8 @@ internal sealed class DemoData
                 }
                 activity.FollowUpRequired = _f.Random.Bool(0.2f);
                 activity.FollowUpAt = activity.FollowUpRequired ? at.AddDays(_f.Random.Int(1, 14)) : null;
-                activity.CreatedAt = Past(14);
+                var twoWeeksAgo = _now.AddDays(-14);
+                activity.CreatedAt = Between(linkedSince > twoWeeksAgo ? linkedSince : twoWeeksAgo, _now);
                 Stamp(activity, activity.CreatedAt);
             }
             Activities.Add(activity);
@@ -418,26 +422,35 @@ internal sealed class DemoData
         SetLastActivity();
     }
 
-    /// <summary>An activity's records: a contact (with its company, and often one of its deals), a deal, or a lead.</summary>
-    private void Link(Activity activity, ILookup<Guid, Deal> dealsByContact)
+    /// <summary>
+    /// An activity's records: a contact (with its company, and often one of its deals), a deal, or a lead. Answers when
+    /// the latest of them was created: nothing happened to a record before it existed.
+    /// </summary>
+    private DateTimeOffset Link(Activity activity, ILookup<Guid, Deal> dealsByContact)
     {
         var roll = _f.Random.Double();
         if (roll < 0.25 && Deals.Count > 0)
         {
             var deal = _f.PickRandom(Deals);
             (activity.DealId, activity.ContactId, activity.CompanyId) = (deal.Id, deal.ContactId, deal.CompanyId);
+            return deal.CreatedAt;
         }
-        else if (roll < 0.35 && Leads.Count > 0)
+        if (roll < 0.35 && Leads.Count > 0)
         {
-            activity.LeadId = _f.PickRandom(Leads).Id;
+            var lead = _f.PickRandom(Leads);
+            activity.LeadId = lead.Id;
+            return lead.CreatedAt;
         }
-        else
+        var contact = _f.PickRandom(Contacts);
+        (activity.ContactId, activity.CompanyId) = (contact.Id, contact.CompanyId);
+        var deals = dealsByContact[contact.Id].ToList();
+        if (deals.Count > 0 && _f.Random.Bool(0.5f))
         {
-            var contact = _f.PickRandom(Contacts);
-            (activity.ContactId, activity.CompanyId) = (contact.Id, contact.CompanyId);
-            var deals = dealsByContact[contact.Id].ToList();
-            activity.DealId = deals.Count > 0 && _f.Random.Bool(0.5f) ? _f.PickRandom(deals).Id : null;
+            var deal = _f.PickRandom(deals);
+            activity.DealId = deal.Id;
+            return deal.CreatedAt > contact.CreatedAt ? deal.CreatedAt : contact.CreatedAt;
         }
+        return contact.CreatedAt;
     }
 
     private string Subject(ActivityType type, string? deal)
@@ -495,26 +508,27 @@ internal sealed class DemoData
             if (roll < 0.3 && Deals.Count > 0)
             {
                 var deal = _f.PickRandom(Deals);
-                (note.DealId, note.CompanyId) = (deal.Id, deal.CompanyId);
+                (note.DealId, note.CompanyId, note.CreatedAt) = (deal.Id, deal.CompanyId, Between(deal.CreatedAt, _now));
                 note.Content = $"{_f.PickRandom("Budget confirmed", "Waiting on legal", "Champion is", "Decision maker is", "They compare us with")} {_f.PickRandom(Competitors.Concat(["the CFO", "procurement", "IT"]).ToArray())}. {_f.Lorem.Sentences(2)}";
             }
             else if (roll < 0.4 && Leads.Count > 0)
             {
-                note.LeadId = _f.PickRandom(Leads).Id;
+                var lead = _f.PickRandom(Leads);
+                (note.LeadId, note.CreatedAt) = (lead.Id, Between(lead.CreatedAt, _now));
                 note.Content = $"Came in through {_f.PickRandom("the website", "a referral", "a webinar", "LinkedIn")}. {_f.Lorem.Sentences(2)}";
             }
             else if (roll < 0.6)
             {
-                note.CompanyId = _f.PickRandom(Companies).Id;
+                var company = _f.PickRandom(Companies);
+                (note.CompanyId, note.CreatedAt) = (company.Id, Between(company.CreatedAt, _now));
                 note.Content = $"{_f.Company.CatchPhrase()}. {_f.Lorem.Paragraph(2)}";
             }
             else
             {
                 var contact = _f.PickRandom(Contacts);
-                (note.ContactId, note.CompanyId) = (contact.Id, contact.CompanyId);
+                (note.ContactId, note.CompanyId, note.CreatedAt) = (contact.Id, contact.CompanyId, Between(contact.CreatedAt, _now));
                 note.Content = $"{_f.PickRandom("Prefers email.", "Best reached in the morning.", "Met at a conference.", "Asked for a case study.", "Reports to the VP of Sales.")} {_f.Lorem.Sentences(2)}";
             }
-            note.CreatedAt = Past(300);
             Notes.Add(Stamp(note, note.CreatedAt));
         }
     }
