@@ -119,8 +119,7 @@ internal sealed class DemoData
     private DateTimeOffset Past(int maxDays, int minDays = 0) =>
         _now.AddSeconds(-_f.Random.Int(minDays * 86_400, maxDays * 86_400));
 
-    private DateTimeOffset Future(int maxDays, int minDays = 0) =>
-        _now.AddSeconds(_f.Random.Int(minDays * 86_400, maxDays * 86_400));
+    private DateTimeOffset Future(int maxDays) => _now.AddSeconds(_f.Random.Int(0, maxDays * 86_400));
 
     private DateTimeOffset Between(DateTimeOffset from, DateTimeOffset to) =>
         from.AddSeconds(_f.Random.Int(0, Math.Max(0, (int)(to - from).TotalSeconds)));
@@ -544,7 +543,7 @@ internal sealed class DemoData
         {
             foreach (var tag in Tags.Where(_ => _f.Random.Bool(0.05f)))
             {
-                Taggings.Add(new Tagging { WorkspaceId = _workspaceId, TagId = tag.Id, EntityType = type, EntityId = id, CreatedBy = _userId, CreatedAt = tag.CreatedAt });
+                Taggings.Add(new Tagging { WorkspaceId = _workspaceId, TagId = tag.Id, EntityType = type, EntityId = id, CreatedBy = _userId, CreatedAt = _now });
             }
         }
     }
