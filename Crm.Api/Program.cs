@@ -1,5 +1,6 @@
 using Crm.Api.Features.Auth;
 using Crm.Api.Features;
+using Crm.Api.Features.Demo;
 using Crm.Api.Features.Imports;
 using Crm.Api.Features.Notifications;
 using Crm.Api.Features.ServiceInfo;
@@ -21,6 +22,7 @@ builder.AddCrmRateLimiting();
 builder.AddCrmOpenApi();
 builder.AddCrmImports();
 builder.AddCrmNotifications();
+builder.AddCrmDemo();
 
 var app = builder.Build();
 

@@ -86,9 +86,10 @@ internal sealed class LocalAppHost(LocalOptions options)
         await Task.WhenAll(postgres.StartAsync(Track, cancellationToken), redis.StartAsync(Track, cancellationToken));
 
         var connections = new DataConnections(postgres.ServiceConnectionString, postgres.ConnectionString(PostgresServer.DatabaseName), redis.ConnectionString);
+        var demo = options.Demo && !options.InfraOnly ? new DemoLogin(DemoLogin.DefaultEmail, secrets.DemoPassword!) : null;
         foreach (var service in services)
         {
-            Track(StartService(service, service.Environment(ports, connections, secrets.DataProtectionKey!, Environment.GetEnvironmentVariable)));
+            Track(StartService(service, service.Environment(ports, connections, secrets.DataProtectionKey!, demo, Environment.GetEnvironmentVariable)));
         }
 
         var states = await Task.WhenAll(services.Select(s => WaitUntilHealthyAsync(s, ports, cancellationToken)));
@@ -100,6 +101,10 @@ internal sealed class LocalAppHost(LocalOptions options)
             table.Add(service.Name, state, ServiceDefinition.Url(ports.For(service.Name)));
         }
         _log.Print($"{Environment.NewLine}{table}");
+        if (demo is not null && services.Zip(states).Any(x => x.First.FillsDemo && x.Second == HealthState.Healthy))
+        {
+            _log.Print(demo.Describe(ServiceDefinition.Url(ports.Web), ServiceDefinition.Url(ports.Api)) + Environment.NewLine);
+        }
 
         if (options.EnvFile is { } envFile)
         {

@@ -3,7 +3,8 @@ using System.Reflection;
 namespace Crm.AppHost.Local;
 
 /// <summary>Command-line options of local mode. Every option has a default: <c>dotnet run --project Crm.AppHost</c> needs none.</summary>
-internal sealed record LocalOptions(string RepositoryRoot, string BuildConfiguration, string DataDirectory, int PortBase, bool InfraOnly, string? EnvFile)
+internal sealed record LocalOptions(
+    string RepositoryRoot, string BuildConfiguration, string DataDirectory, int PortBase, bool InfraOnly, string? EnvFile, bool Demo = true)
 {
     /// <summary>web, api, search, aiworker, postgres and redis take six consecutive ports from here.</summary>
     public const int DefaultPortBase = 5180;
@@ -15,6 +16,7 @@ internal sealed record LocalOptions(string RepositoryRoot, string BuildConfigura
                                (default: 5180); 0 picks free ports
           --infra-only         start only PostgreSQL and Redis (used by the test script)
           --env-file <path>    once everything is up, write its addresses there as NAME='value' lines
+          --no-demo            no demo workspace (by default the API fills one and its login is printed)
           --help               show this text
         """;
 
@@ -35,6 +37,7 @@ internal sealed record LocalOptions(string RepositoryRoot, string BuildConfigura
                 "--port-base" => options with { PortBase = ParsePortBase(Value()) },
                 "--infra-only" => options with { InfraOnly = true },
                 "--env-file" => options with { EnvFile = Path.GetFullPath(Value()) },
+                "--no-demo" => options with { Demo = false },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };
         }

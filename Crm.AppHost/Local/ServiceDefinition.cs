@@ -5,19 +5,22 @@ namespace Crm.AppHost.Local;
 /// find each other as http://{name}).
 /// </summary>
 internal sealed record ServiceDefinition(
-    string Name, string Project, bool UsesData, bool IssuesTokens, string[] Calls, string[] OptionalConnections)
+    string Name, string Project, bool UsesData, bool IssuesTokens, string[] Calls, string[] OptionalConnections, bool FillsDemo = false)
 {
     public static readonly ServiceDefinition[] All =
     [
-        new("api", "Crm.Api", UsesData: true, IssuesTokens: true, Calls: ["search"], OptionalConnections: []),
+        new("api", "Crm.Api", UsesData: true, IssuesTokens: true, Calls: ["search"], OptionalConnections: [], FillsDemo: true),
         new("search", "Crm.Search", UsesData: true, IssuesTokens: false, Calls: [], OptionalConnections: ["elasticsearch"]),
         new("aiworker", "Crm.AiWorker", UsesData: true, IssuesTokens: false, Calls: [], OptionalConnections: ["ai"]),
         new("web", "Crm.Web", UsesData: false, IssuesTokens: false, Calls: ["api"], OptionalConnections: []),
     ];
 
-    /// <summary>The environment Aspire would give this service, for local processes.</summary>
+    /// <summary>
+    /// The environment Aspire would give this service, for local processes; the API also gets the demo login
+    /// (<paramref name="demo"/>, null with --no-demo).
+    /// </summary>
     public Dictionary<string, string> Environment(
-        PortPlan ports, DataConnections connections, string dataProtectionKey, Func<string, string?> hostVariable)
+        PortPlan ports, DataConnections connections, string dataProtectionKey, DemoLogin? demo, Func<string, string?> hostVariable)
     {
         var variables = new Dictionary<string, string>
         {
@@ -35,6 +38,13 @@ internal sealed record ServiceDefinition(
         if (IssuesTokens)
         {
             variables["DataProtection__KeyEncryptionKey"] = dataProtectionKey;
+        }
+        if (FillsDemo && demo is not null)
+        {
+            foreach (var (name, value) in demo.Environment())
+            {
+                variables[name] = value;
+            }
         }
         foreach (var service in Calls)
         {

@@ -39,7 +39,11 @@ internal sealed class AppHostRun : IAsyncDisposable
         }
     }
 
-    public static async Task<AppHostRun> StartAsync(string dataDirectory)
+    /// <summary>
+    /// Starts the AppHost. Without <paramref name="demo"/> it runs with --no-demo; with it, the demo workspace is small
+    /// (Demo__* counts in the AppHost's environment, which its services inherit) so that filling it does not slow the run.
+    /// </summary>
+    public static async Task<AppHostRun> StartAsync(string dataDirectory, bool demo = false)
     {
         var options = LocalOptions.Parse([]);
         var appHost = Path.Combine(options.RepositoryRoot, "Crm.AppHost", "bin", options.BuildConfiguration, "net10.0", "Crm.AppHost.dll");
@@ -54,7 +58,10 @@ internal sealed class AppHostRun : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        foreach (var argument in new[] { "env", "--default-signal=INT", "dotnet", appHost, "--data-dir", dataDirectory, "--port-base", "0", "--env-file", envFile })
+        string[] demoArguments = demo ? [] : ["--no-demo"];
+        string[] demoCounts = demo ? ["Demo__Companies=20", "Demo__Contacts=50", "Demo__Leads=20", "Demo__Deals=14", "Demo__Activities=50", "Demo__Notes=20"] : [];
+        foreach (var argument in new[] { "env", "--default-signal=INT" }.Concat(demoCounts)
+                     .Concat(["dotnet", appHost, "--data-dir", dataDirectory, "--port-base", "0", "--env-file", envFile]).Concat(demoArguments))
         {
             startInfo.ArgumentList.Add(argument);
         }

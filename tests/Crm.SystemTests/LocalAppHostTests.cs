@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Crm.AppHost.Local;
 using Npgsql;
@@ -7,8 +8,8 @@ namespace Crm.SystemTests;
 
 /// <summary>
 /// README's run command, end to end: the AppHost starts PostgreSQL, Redis and the four services; every service
-/// reports healthy; the web reaches the API through service discovery; a signal stops everything and leaves no
-/// process behind; a second run reuses the data.
+/// reports healthy; the web reaches the API through service discovery; the printed demo login signs in; a signal
+/// stops everything and leaves no process behind; a second run reuses the data.
 /// </summary>
 public sealed class LocalAppHostTests
 {
@@ -20,7 +21,7 @@ public sealed class LocalAppHostTests
     public async Task Every_service_is_healthy_and_SIGTERM_leaves_no_process_behind()
     {
         using var data = new TemporaryDataDirectory();
-        var run = await AppHostRun.StartAsync(data.Path);
+        var run = await AppHostRun.StartAsync(data.Path, demo: true);
         await using (run)
         {
             foreach (var service in Services)
@@ -48,6 +49,13 @@ public sealed class LocalAppHostTests
             Assert.Contains("Connected", page);
             Assert.Contains("Crm.Api", page);
 
+            // The demo login printed next to the status table (its password generated into secrets.json) signs in. The
+            // user is created at once; the fill goes on in the background and is rolled back by the stop below.
+            var demoPassword = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data.Path, "secrets.json")))
+                .RootElement.GetProperty("DemoPassword").GetString()!;
+            Assert.Contains($"as {DemoLogin.DefaultEmail} with password {demoPassword}", run.Output);
+            Assert.Equal(HttpStatusCode.OK, await DemoSignInAsync(run.Addresses["CRM_API_URL"], demoPassword));
+
             Assert.NotEmpty(LeftoverProcesses.Find(data.Path));
             Assert.Equal(0, await run.StopAsync(StopSignal.Terminate));
         }
@@ -67,6 +75,7 @@ public sealed class LocalAppHostTests
         await using (var first = await AppHostRun.StartAsync(data.Path))
         {
             Assert.Contains("initialising a PostgreSQL data directory", first.Output);
+            Assert.DoesNotContain("Demo workspace", first.Output);
             await ExecuteAsync(first.Addresses["CRM_POSTGRES_OWNER"], "CREATE TABLE survives_restart (id int); INSERT INTO survives_restart VALUES (42)");
             Assert.Equal(0, await first.StopAsync(StopSignal.CtrlC));
         }
@@ -90,6 +99,21 @@ public sealed class LocalAppHostTests
 
         Assert.Equal(0, await second.StopAsync(StopSignal.CtrlC));
         Assert.Empty(LeftoverProcesses.Find(data.Path));
+    }
+
+    /// <summary>Signs in as the demo user, trying for a while: the API creates the user just after it started.</summary>
+    private async Task<HttpStatusCode> DemoSignInAsync(string apiUrl, string password)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var login = await _http.PostAsJsonAsync($"{apiUrl}/api/v1/auth/login", new { email = DemoLogin.DefaultEmail, password });
+            if (login.StatusCode != HttpStatusCode.Unauthorized || DateTime.UtcNow > deadline)
+            {
+                return login.StatusCode;
+            }
+            await Task.Delay(1000);
+        }
     }
 
     private async Task<HashSet<string>> HealthCheckNamesAsync(string baseUrl)

@@ -8,9 +8,10 @@ namespace Crm.Api.Infrastructure.Persistence;
 /// <summary>
 /// Inserts many entities of one EF-mapped table with PostgreSQL's binary COPY, for bulk work such as imports.
 /// PostgreSQL refuses COPY FROM into a table with row-level security, so the rows are copied into a temporary staging
-/// table (LIKE the target, defaults included, dropped at commit) and moved with <c>INSERT … SELECT</c>, to which the
-/// table's policies (WITH CHECK) apply as to any insert. Columns, their types and value conversions (enums as
-/// lower_snake text, jsonb) come from the EF model, so any entity can be copied without a column list of its own.
+/// table (LIKE the target, defaults and generated columns included, dropped at commit) and moved with
+/// <c>INSERT … SELECT</c>, to which the table's policies (WITH CHECK) apply as to any insert. Columns, their types and
+/// value conversions (enums as lower_snake text, jsonb) come from the EF model, so any entity can be copied without a
+/// column list of its own.
 /// <para>
 /// Runs on the context's connection, which carries its tenant session, inside the transaction the caller began on the
 /// context (<c>db.Database.BeginTransactionAsync</c>): the staging table lives until that transaction ends.
@@ -49,7 +50,7 @@ public static class StagedCopy
 
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await ExecuteAsync(connection,
-            $"DROP TABLE IF EXISTS pg_temp.{staging}; CREATE TEMP TABLE {staging} (LIKE {Quote(table)} INCLUDING DEFAULTS) ON COMMIT DROP",
+            $"DROP TABLE IF EXISTS pg_temp.{staging}; CREATE TEMP TABLE {staging} (LIKE {Quote(table)} INCLUDING DEFAULTS INCLUDING GENERATED) ON COMMIT DROP",
             cancellationToken);
         await using (var writer = await connection.BeginBinaryImportAsync($"COPY {staging} ({columnList}) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
@@ -84,8 +85,9 @@ public static class StagedCopy
     }
 
     /// <summary>
-    /// The table's columns as EF inserts them: not the row version (xmin, a system column), and not a column the
-    /// database fills (a default such as now()) when no entity sets it, exactly as EF leaves it out of an INSERT.
+    /// The table's columns as EF inserts them: not the row version (xmin, a system column), not a generated column (a
+    /// deal's weighted_value), and not a column the database fills (a default such as now()) when no entity sets it,
+    /// exactly as EF leaves them out of an INSERT.
     /// </summary>
     private static List<CopyColumn> Columns<TEntity>(IEntityType entityType, StoreObjectIdentifier store, IReadOnlyCollection<TEntity> entities)
         where TEntity : class
@@ -93,7 +95,8 @@ public static class StagedCopy
         var columns = new List<CopyColumn>();
         foreach (var property in entityType.GetProperties())
         {
-            if (property.GetColumnName(store) is not { } name || (property.IsConcurrencyToken && property.ValueGenerated == ValueGenerated.OnAddOrUpdate))
+            if (property.GetColumnName(store) is not { } name || (property.IsConcurrencyToken && property.ValueGenerated == ValueGenerated.OnAddOrUpdate) ||
+                property.GetComputedColumnSql(store) is not null)
             {
                 continue;
             }

@@ -32,10 +32,15 @@ internal sealed class DealApi(CompanyApi companies)
 
     /// <summary>
     /// Creates a pipeline (the default unless said otherwise) with the usual stages: Lead (10%), Proposal (50%), Won
-    /// and Lost. Answers its id and the stages' ids in that order.
+    /// and Lost. Answers its id and the stages' ids in that order. A default one replaces the workspace's default (the
+    /// "Sales" pipeline registration made, see <see cref="RemoveDefaultPipelineAsync"/>).
     /// </summary>
     public async Task<SalesPipeline> CreateSalesPipelineAsync(string name = "Sales", bool isDefault = true, string currency = "USD")
     {
+        if (isDefault)
+        {
+            await RemoveDefaultPipelineAsync();
+        }
         var (pipeline, _) = await Pipelines.CreateAsync(new { name, isDefault, currency });
         var id = pipeline.GetProperty("id").GetGuid();
         var lead = await AddStageAsync(id, new { name = "Lead", defaultProbability = 10 });
@@ -43,6 +48,17 @@ internal sealed class DealApi(CompanyApi companies)
         var won = await AddStageAsync(id, new { name = "Won", kind = "won", defaultProbability = 100 });
         var lost = await AddStageAsync(id, new { name = "Lost", kind = "lost" });
         return new SalesPipeline(id, lead, proposal, won, lost);
+    }
+
+    /// <summary>Deletes (204) the workspace's default pipeline, if it has one: it then has none.</summary>
+    public async Task RemoveDefaultPipelineAsync()
+    {
+        using var list = await Pipelines.SendAsync(HttpMethod.Get, "/?filter[isDefault]=true");
+        foreach (var pipeline in (await Pipelines.ReadAsync(list)).GetProperty("data").EnumerateArray())
+        {
+            using var delete = await Pipelines.SendAsync(HttpMethod.Delete, $"/{pipeline.GetProperty("id").GetGuid()}", ifMatch: "*");
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        }
     }
 
     /// <summary>Adds a stage (201) and answers its id.</summary>

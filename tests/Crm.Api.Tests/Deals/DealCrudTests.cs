@@ -55,6 +55,7 @@ public sealed class DealCrudTests(ApiFactory factory) : IClassFixture<ApiFactory
     public async Task Bad_input_answers_400_naming_each_field()
     {
         var api = await DealApi.RegisterAsync(factory);
+        await api.RemoveDefaultPipelineAsync();
         using (var noPipeline = await api.Deals.SendAsync(HttpMethod.Post, "/", new { name = "Nowhere" }))
         {
             var errors = (await AuthApi.AssertProblemAsync(noPipeline, HttpStatusCode.BadRequest)).GetProperty("errors");

@@ -74,6 +74,7 @@ public sealed class LeadConversionDealTests(ApiFactory factory) : IClassFixture<
         var other = await LeadApi.RegisterAsync(factory, "Other");
         var id = await api.CreateIdAsync(new { firstName = "Nothing", companyName = "Left Behind" });
 
+        await Pipelines.RemoveDefaultAsync(factory, api.WorkspaceId);
         using (var noDefault = await api.ConvertAsync(id, new { deal = new { } }))
         {
             Assert.True((await AuthApi.AssertProblemAsync(noDefault, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("deal.pipelineId", out _));

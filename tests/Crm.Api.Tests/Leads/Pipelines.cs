@@ -6,10 +6,17 @@ namespace Crm.Api.Tests.Leads;
 /// </summary>
 internal static class Pipelines
 {
-    /// <summary>A pipeline of the workspace with stages at positions 1, 2, … of the given kinds and probabilities.</summary>
+    /// <summary>
+    /// A pipeline of the workspace with stages at positions 1, 2, … of the given kinds and probabilities. A default one
+    /// replaces the workspace's default (the "Sales" pipeline registration made, see <see cref="RemoveDefaultAsync"/>).
+    /// </summary>
     public static async Task<(Guid Pipeline, Guid[] Stages)> CreateAsync(
         ApiFactory factory, Guid workspaceId, string name, bool isDefault, params (string Kind, int Probability)[] stages)
     {
+        if (isDefault)
+        {
+            await RemoveDefaultAsync(factory, workspaceId);
+        }
         var pipelineId = Guid.CreateVersion7();
         await using var batch = factory.Database.DataSource.CreateBatch();
         var pipeline = batch.CreateBatchCommand();
@@ -33,6 +40,15 @@ internal static class Pipelines
         }
         await batch.ExecuteNonQueryAsync();
         return (pipelineId, stageIds);
+    }
+
+    /// <summary>Soft-deletes the workspace's default pipeline: the workspace has none until another is made the default.</summary>
+    public static async Task RemoveDefaultAsync(ApiFactory factory, Guid workspaceId)
+    {
+        await using var command = factory.Database.DataSource.CreateCommand(
+            "UPDATE pipelines SET deleted_at = now() WHERE workspace_id = $1 AND is_default AND deleted_at IS NULL");
+        command.Parameters.Add(new() { Value = workspaceId });
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>Makes a pipeline take no new deals.</summary>

@@ -11,6 +11,8 @@ public sealed class PipelineTests(ApiFactory factory) : IClassFixture<ApiFactory
     public async Task Pipelines_have_unique_names_and_at_most_one_default()
     {
         var api = await DealApi.RegisterAsync(factory);
+        // Without the pipeline registration made (DefaultPipelineTests), so this one starts from none.
+        await api.RemoveDefaultPipelineAsync();
         var (sales, salesEtag) = await api.Pipelines.CreateAsync(new { name = "Sales", isDefault = true, rottingDays = 30, pipelineType = "sales" });
         Assert.Equal("USD", sales.GetProperty("currency").GetString());
         Assert.True(sales.GetProperty("isActive").GetBoolean());
