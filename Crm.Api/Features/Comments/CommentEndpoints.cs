@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Crm.Api.Features.Notes;
 using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Concurrency;
-using Crm.Api.Infrastructure.Idempotency;
 using Crm.Api.Infrastructure.Listing;
 using Crm.Api.Infrastructure.Patching;
 using Crm.Api.Infrastructure.Resources;
@@ -151,19 +150,13 @@ public static class CommentEndpoints
         {
             return CallerAccess.ReadOnly();
         }
-        var request = services.HttpContext.Request;
-        var body = await ResourceRequests.ReadJsonBodyAsync(request, cancellationToken);
-        if (body.Problem is { } unreadable)
-        {
-            return unreadable;
-        }
-        var idempotency = await IdempotencyKeys.BeginAsync(request, body.Text!, services.Db, cancellationToken);
-        if (idempotency.Answer is { } answer)
+        var post = await ResourceRequests.BeginJsonPostAsync(services, cancellationToken);
+        if (post.Answer is { } answer)
         {
             return answer;
         }
 
-        var parsed = MergePatch.Apply(new CommentInput(), body.Text!, services.Json);
+        var parsed = MergePatch.Apply(new CommentInput(), post.Body!, services.Json);
         if (parsed.Errors is { } invalid)
         {
             return TypedResults.ValidationProblem(invalid);
@@ -193,10 +186,10 @@ public static class CommentEndpoints
         services.Audit.Created(EntityType, comment.Id, services.Audit.Snapshot(input));
         var location = $"/api/v1/comments/{comment.Id}";
         var saved = await ResourceRequests.SaveAsync(services.Db, [], cancellationToken, beforeCommit: () =>
-            idempotency.Key?.Remember(services.Db, StatusCodes.Status201Created, location, ToResponse(comment), services.Json));
+            post.Key?.Remember(services.Db, StatusCodes.Status201Created, location, ToResponse(comment), services.Json));
         if (saved is not null)
         {
-            return await ResourceRequests.AnswerAsync(saved, idempotency.Key, services.Db, cancellationToken);
+            return await ResourceRequests.AnswerAsync(saved, post.Key, services.Db, cancellationToken);
         }
         services.HttpContext.Response.SetETag(comment.Version);
         return TypedResults.Created(location, ToResponse(comment));

@@ -3,7 +3,6 @@ using Crm.Api.Features.Contacts;
 using Crm.Api.Features.Timeline;
 using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Auditing;
-using Crm.Api.Infrastructure.Idempotency;
 using Crm.Api.Infrastructure.Listing;
 using Crm.Api.Infrastructure.OpenApi;
 using Crm.Api.Infrastructure.Patching;
@@ -102,14 +101,9 @@ internal static class ContactRelationshipEndpoints
         {
             return CallerAccess.ReadOnly();
         }
-        var (db, request) = (services.Db, services.HttpContext.Request);
-        var body = await ResourceRequests.ReadJsonBodyAsync(request, cancellationToken);
-        if (body.Problem is { } unreadable)
-        {
-            return unreadable;
-        }
-        var idempotency = await IdempotencyKeys.BeginAsync(request, body.Text!, db, cancellationToken);
-        if (idempotency.Answer is { } answer)
+        var db = services.Db;
+        var post = await ResourceRequests.BeginJsonPostAsync(services, cancellationToken);
+        if (post.Answer is { } answer)
         {
             return answer;
         }
@@ -117,7 +111,7 @@ internal static class ContactRelationshipEndpoints
         {
             return ResourceRequests.NotFound("contact");
         }
-        var parsed = MergePatch.Apply(new ContactRelationshipInput(), body.Text!, services.Json);
+        var parsed = MergePatch.Apply(new ContactRelationshipInput(), post.Body!, services.Json);
         if (parsed.Errors is { } invalid)
         {
             return TypedResults.ValidationProblem(invalid);
@@ -152,10 +146,10 @@ internal static class ContactRelationshipEndpoints
         var location = $"/api/v1/contacts/{contactId}/relationships/{relationship.Id}";
         var response = await ResponseAsync(services, relationship, cancellationToken);
         var failed = await ResourceRequests.SaveAsync(db, Conflicts, cancellationToken, beforeCommit: () =>
-            idempotency.Key?.Remember(db, StatusCodes.Status201Created, location, response, services.Json));
+            post.Key?.Remember(db, StatusCodes.Status201Created, location, response, services.Json));
         if (failed is not null)
         {
-            return await ResourceRequests.AnswerAsync(failed, idempotency.Key, db, cancellationToken);
+            return await ResourceRequests.AnswerAsync(failed, post.Key, db, cancellationToken);
         }
         return TypedResults.Created(location, response);
     }

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Auditing;
 using Crm.Api.Infrastructure.Concurrency;
-using Crm.Api.Infrastructure.Idempotency;
 using Crm.Api.Infrastructure.Patching;
 using Crm.Api.Infrastructure.Resources;
 using Crm.Domain.Auditing;
@@ -96,18 +95,13 @@ internal static class DealLineItemEndpoints
         {
             return CallerAccess.ReadOnly();
         }
-        var (db, request) = (services.Db, services.HttpContext.Request);
-        var body = await ResourceRequests.ReadJsonBodyAsync(request, cancellationToken);
-        if (body.Problem is { } unreadable)
-        {
-            return unreadable;
-        }
-        var idempotency = await IdempotencyKeys.BeginAsync(request, body.Text!, db, cancellationToken);
-        if (idempotency.Answer is { } answer)
+        var db = services.Db;
+        var post = await ResourceRequests.BeginJsonPostAsync(services, cancellationToken);
+        if (post.Answer is { } answer)
         {
             return answer;
         }
-        var parsed = MergePatch.Apply(new DealLineItemInput(), body.Text!, services.Json);
+        var parsed = MergePatch.Apply(new DealLineItemInput(), post.Body!, services.Json);
         var errors = new Dictionary<string, string[]>(parsed.Errors ?? new Dictionary<string, string[]>());
         var validated = parsed.Value is { } value ? DealValidator.Validate(value, errors) : null;
 
@@ -137,12 +131,12 @@ internal static class DealLineItemEndpoints
                 db.DealLineItems.Add(line);
                 audit.Created(EntityType, line.Id, Snapshot(audit, line));
             },
-            beforeCommit: () => idempotency.Key?.Remember(db, StatusCodes.Status201Created, location, line.ToResponse(), services.Json),
+            beforeCommit: () => post.Key?.Remember(db, StatusCodes.Status201Created, location, line.ToResponse(), services.Json),
             cancellationToken);
         if (failed is not null)
         {
             await transaction.RollbackAsync(cancellationToken);
-            return await ResourceRequests.AnswerAsync(failed, idempotency.Key, db, cancellationToken);
+            return await ResourceRequests.AnswerAsync(failed, post.Key, db, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         services.HttpContext.Response.SetETag(line.Version);

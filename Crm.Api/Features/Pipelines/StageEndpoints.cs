@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Auditing;
 using Crm.Api.Infrastructure.Concurrency;
-using Crm.Api.Infrastructure.Idempotency;
 using Crm.Api.Infrastructure.Patching;
 using Crm.Api.Infrastructure.Resources;
 using Crm.Domain;
@@ -99,18 +98,13 @@ internal static class StageEndpoints
         {
             return CallerAccess.ReadOnly();
         }
-        var (db, request) = (services.Db, services.HttpContext.Request);
-        var body = await ResourceRequests.ReadJsonBodyAsync(request, cancellationToken);
-        if (body.Problem is { } unreadable)
-        {
-            return unreadable;
-        }
-        var idempotency = await IdempotencyKeys.BeginAsync(request, body.Text!, db, cancellationToken);
-        if (idempotency.Answer is { } answer)
+        var db = services.Db;
+        var post = await ResourceRequests.BeginJsonPostAsync(services, cancellationToken);
+        if (post.Answer is { } answer)
         {
             return answer;
         }
-        var parsed = MergePatch.Apply(new StageInput(), body.Text!, services.Json);
+        var parsed = MergePatch.Apply(new StageInput(), post.Body!, services.Json);
         var errors = new Dictionary<string, string[]>(parsed.Errors ?? new Dictionary<string, string[]>());
         var input = parsed.Value is { } value ? PipelineValidator.Validate(value, errors) : null;
         if (input is null || errors.Count > 0)
@@ -143,10 +137,10 @@ internal static class StageEndpoints
 
         var location = $"{PipelineEndpoints.Resource.Route}/{pipelineId}/stages/{stage.Id}";
         var failed = await ResourceRequests.SaveAsync(db, Conflicts, cancellationToken, beforeCommit: () =>
-            idempotency.Key?.Remember(db, StatusCodes.Status201Created, location, stage.ToResponse(), services.Json));
+            post.Key?.Remember(db, StatusCodes.Status201Created, location, stage.ToResponse(), services.Json));
         if (failed is not null)
         {
-            return await ResourceRequests.AnswerAsync(failed, idempotency.Key, db, cancellationToken);
+            return await ResourceRequests.AnswerAsync(failed, post.Key, db, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         services.HttpContext.Response.SetETag(stage.Version);

@@ -13,18 +13,13 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
         {
             return forbidden;
         }
-        var body = await ResourceRequests.ReadJsonBodyAsync(services.HttpContext.Request, cancellationToken);
-        if (body.Problem is { } unreadable)
-        {
-            return unreadable;
-        }
-        var idempotency = await IdempotencyKeys.BeginAsync(services.HttpContext.Request, body.Text!, services.Db, cancellationToken);
-        if (idempotency.Answer is { } answer)
+        var post = await ResourceRequests.BeginJsonPostAsync(services, cancellationToken);
+        if (post.Answer is { } answer)
         {
             return answer;
         }
 
-        var parsed = MergePatch.Apply(new TInput(), body.Text!, services.Json);
+        var parsed = MergePatch.Apply(new TInput(), post.Body!, services.Json);
         var errors = new Dictionary<string, string[]>(parsed.Errors ?? new Dictionary<string, string[]>());
         var id = Guid.CreateVersion7();
         var input = parsed.Value is { } value ? resource.Validate(resource.OwnedByDefault(value, services.Caller.UserId), errors, "") : null;
@@ -45,10 +40,10 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>
         var record = await resource.AddNewAsync(services, input!, id, cancellationToken);
         var location = $"{resource.Route}/{id}";
         var saved = await SaveAsync(services, cancellationToken, beforeCommit: () =>
-            idempotency.Key?.Remember(services.Db, StatusCodes.Status201Created, location, resource.ToResponse(record), services.Json));
+            post.Key?.Remember(services.Db, StatusCodes.Status201Created, location, resource.ToResponse(record), services.Json));
         if (saved is not null)
         {
-            return await ResourceRequests.AnswerAsync(saved, idempotency.Key, services.Db, cancellationToken);
+            return await ResourceRequests.AnswerAsync(saved, post.Key, services.Db, cancellationToken);
         }
         services.HttpContext.Response.SetETag(record.Version);
         return TypedResults.Created(location, resource.ToResponse(record));

@@ -29,6 +29,22 @@ public static class ResourceRequests
     public const int MaxBatchSize = 100;
 
     /// <summary>The body as text, or 415 when it is not application/json.</summary>
+    /// <summary>
+    /// The start of a POST that creates from a JSON body: the body's text and its Idempotency-Key, or the answer to give
+    /// at once (415 for another media type, a replay's stored response, 400 or 422 for a bad or reused key).
+    /// </summary>
+    public static async Task<JsonPost> BeginJsonPostAsync(ResourceServices services, CancellationToken cancellationToken)
+    {
+        var request = services.HttpContext.Request;
+        var body = await ReadJsonBodyAsync(request, cancellationToken);
+        if (body.Problem is { } unreadable)
+        {
+            return new JsonPost(null, null, unreadable);
+        }
+        var idempotency = await IdempotencyKeys.BeginAsync(request, body.Text!, services.Db, cancellationToken);
+        return new JsonPost(body.Text, idempotency.Key, idempotency.Answer);
+    }
+
     public static async Task<(string? Text, IResult? Problem)> ReadJsonBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentType?.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase) != true)
@@ -177,3 +193,6 @@ public static class ResourceRequests
         detail: detail,
         extensions: field is null ? null : new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
 }
+
+/// <summary>A create's JSON body and Idempotency-Key (<see cref="ResourceRequests.BeginJsonPostAsync"/>), or its answer.</summary>
+public sealed record JsonPost(string? Body, IdempotencyKey? Key, IResult? Answer);
