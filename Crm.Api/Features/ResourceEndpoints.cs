@@ -20,11 +20,12 @@ using Crm.Api.Features.SavedViews;
 using Crm.Api.Features.Tags;
 using Crm.Api.Features.Teams;
 using Crm.Api.Features.Territories;
+using Crm.Api.Features.Workspaces;
 using Crm.Api.Features.Imports;
 
 namespace Crm.Api.Features;
 
-/// <summary>The CRM's business resources (DESIGN.md section 7), their audit trail and CSV imports, for Program.cs to map at once.</summary>
+/// <summary>The CRM's business resources (DESIGN.md section 7), the workspace, its audit trail and security log, CSV imports and notifications, for Program.cs to map at once.</summary>
 public static class ResourceEndpoints
 {
     public static IEndpointRouteBuilder MapResourceEndpoints(this IEndpointRouteBuilder routes)
@@ -50,6 +51,8 @@ public static class ResourceEndpoints
         routes.MapTerritoryEndpoints();
         routes.MapTeamEndpoints();
         routes.MapAuditEndpoints();
+        routes.MapSecurityLogEndpoints();
+        routes.MapWorkspaceEndpoints();
         routes.MapImportEndpoints();
         routes.MapNotificationEndpoints();
         return routes;

@@ -40,6 +40,7 @@ public sealed class SecurityLog
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 }
 
+[System.Text.Json.Serialization.JsonConverter(typeof(LowerSnakeJsonEnumConverter<SecurityEventType>))]
 public enum SecurityEventType
 {
     LoginSuccess,
@@ -64,6 +65,7 @@ public enum SecurityEventType
     MemberRemoved,
 }
 
+[System.Text.Json.Serialization.JsonConverter(typeof(LowerSnakeJsonEnumConverter<SecuritySeverity>))]
 public enum SecuritySeverity
 {
     Info,

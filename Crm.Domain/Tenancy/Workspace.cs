@@ -9,6 +9,9 @@ public sealed class Workspace
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
 
+    /// <summary>PostgreSQL's xmin: the ETag of <c>GET /api/v1/workspace</c>, and the concurrency token of every update.</summary>
+    public uint Version { get; set; }
+
     public required string Name { get; set; }
 
     /// <summary>URL-safe and unique: lower-case letters, digits and inner hyphens.</summary>
@@ -44,6 +47,7 @@ public sealed class Workspace
     public DateTimeOffset? DeletedAt { get; set; }
 }
 
+[System.Text.Json.Serialization.JsonConverter(typeof(LowerSnakeJsonEnumConverter<WorkspacePlan>))]
 public enum WorkspacePlan
 {
     Free,
@@ -52,6 +56,7 @@ public enum WorkspacePlan
     Enterprise,
 }
 
+[System.Text.Json.Serialization.JsonConverter(typeof(LowerSnakeJsonEnumConverter<SubscriptionStatus>))]
 public enum SubscriptionStatus
 {
     Trialing,
@@ -70,6 +75,8 @@ internal sealed class WorkspaceConfiguration : IEntityTypeConfiguration<Workspac
         builder.Property(w => w.Plan).HasConversion<SnakeCaseEnumConverter<WorkspacePlan>>();
         builder.Property(w => w.SubscriptionStatus).HasConversion<SnakeCaseEnumConverter<SubscriptionStatus>>();
         builder.Property(w => w.Currency).IsFixedLength();
+        // Named explicitly: the snake_case convention would otherwise rename Npgsql's xmin mapping to "version".
+        builder.Property(w => w.Version).IsRowVersion().HasColumnName("xmin").HasColumnType("xid");
         foreach (var json in new[] { nameof(Workspace.Settings), nameof(Workspace.Features), nameof(Workspace.Limits), nameof(Workspace.UsageMetrics) })
         {
             builder.Property(json).HasColumnType("jsonb");

@@ -33,6 +33,9 @@ public enum Permission
 
     /// <summary>Define custom fields, which every record of their object type must then satisfy.</summary>
     CustomFieldsManage = 1 << 7,
+
+    /// <summary>Change the workspace itself (name, time zone, currency, locale, settings) and read its security log.</summary>
+    WorkspaceManage = 1 << 8,
 }
 
 public sealed record PermissionDefinition(Permission Permission, string Name, string Description);
@@ -55,13 +58,14 @@ public static class Roles
         new(Permission.ApiKeysManage, "api_keys.manage", "Create, list and revoke the workspace's API keys."),
         new(Permission.ConfigurationManage, "configuration.manage", "Change pipelines and their stages, products, lead scoring rules and territories."),
         new(Permission.CustomFieldsManage, "custom_fields.manage", "Define the workspace's custom fields, which every record of their type must then satisfy."),
+        new(Permission.WorkspaceManage, "workspace.manage", "Change the workspace's name, time zone, currency, locale and settings; read its security log."),
     ];
 
     private const Permission Reader = Permission.RecordsRead | Permission.MembersRead;
     private const Permission Writer = Reader | Permission.RecordsWrite;
     private const Permission Configurator = Writer | Permission.ConfigurationManage;
     private const Permission Administrator =
-        Configurator | Permission.CustomFieldsManage | Permission.MembersManage | Permission.ApiKeysManage;
+        Configurator | Permission.CustomFieldsManage | Permission.MembersManage | Permission.ApiKeysManage | Permission.WorkspaceManage;
 
     /// <summary>Highest first: an API key's role is capped by its creator's in this order.</summary>
     public static readonly IReadOnlyList<RoleDefinition> All =
