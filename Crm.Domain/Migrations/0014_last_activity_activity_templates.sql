@@ -17,45 +17,63 @@
 -- its xmin as the ETag. 003's tags TEXT[] is a list of tag names kept with the template (taggings tag records, not
 -- templates). 003's is_global (templates shared across tenants) is left out: every template is its workspace's.
 
-CREATE FUNCTION crm_refresh_last_activity_at(
-    record_workspace_id uuid, record_contact_id uuid, record_company_id uuid, record_deal_id uuid, record_lead_id uuid)
+-- Statement-level, over the transition tables: each record a statement touches is recomputed once, however many of
+-- its activities the statement wrote (a row trigger cost about 1 ms per activity; bench/README.md, "Demo workspace fill").
+CREATE FUNCTION crm_refresh_last_activity_at(touched activities[])
     RETURNS void
     LANGUAGE sql AS $$
     UPDATE contacts r SET last_activity_at = latest.at
-    FROM (SELECT max(a.occurred_at) AS at FROM activities a
-          WHERE a.workspace_id = record_workspace_id AND a.contact_id = record_contact_id AND a.deleted_at IS NULL) latest
-    WHERE r.workspace_id = record_workspace_id AND r.id = record_contact_id AND r.last_activity_at IS DISTINCT FROM latest.at;
+    FROM (SELECT t.workspace_id, t.contact_id AS id,
+                 (SELECT max(a.occurred_at) FROM activities a
+                  WHERE a.workspace_id = t.workspace_id AND a.contact_id = t.contact_id AND a.deleted_at IS NULL) AS at
+          FROM (SELECT DISTINCT workspace_id, contact_id FROM unnest(touched) WHERE contact_id IS NOT NULL) t) latest
+    WHERE r.workspace_id = latest.workspace_id AND r.id = latest.id AND r.last_activity_at IS DISTINCT FROM latest.at;
     UPDATE companies r SET last_activity_at = latest.at
-    FROM (SELECT max(a.occurred_at) AS at FROM activities a
-          WHERE a.workspace_id = record_workspace_id AND a.company_id = record_company_id AND a.deleted_at IS NULL) latest
-    WHERE r.workspace_id = record_workspace_id AND r.id = record_company_id AND r.last_activity_at IS DISTINCT FROM latest.at;
+    FROM (SELECT t.workspace_id, t.company_id AS id,
+                 (SELECT max(a.occurred_at) FROM activities a
+                  WHERE a.workspace_id = t.workspace_id AND a.company_id = t.company_id AND a.deleted_at IS NULL) AS at
+          FROM (SELECT DISTINCT workspace_id, company_id FROM unnest(touched) WHERE company_id IS NOT NULL) t) latest
+    WHERE r.workspace_id = latest.workspace_id AND r.id = latest.id AND r.last_activity_at IS DISTINCT FROM latest.at;
     UPDATE deals r SET last_activity_at = latest.at
-    FROM (SELECT max(a.occurred_at) AS at FROM activities a
-          WHERE a.workspace_id = record_workspace_id AND a.deal_id = record_deal_id AND a.deleted_at IS NULL) latest
-    WHERE r.workspace_id = record_workspace_id AND r.id = record_deal_id AND r.last_activity_at IS DISTINCT FROM latest.at;
+    FROM (SELECT t.workspace_id, t.deal_id AS id,
+                 (SELECT max(a.occurred_at) FROM activities a
+                  WHERE a.workspace_id = t.workspace_id AND a.deal_id = t.deal_id AND a.deleted_at IS NULL) AS at
+          FROM (SELECT DISTINCT workspace_id, deal_id FROM unnest(touched) WHERE deal_id IS NOT NULL) t) latest
+    WHERE r.workspace_id = latest.workspace_id AND r.id = latest.id AND r.last_activity_at IS DISTINCT FROM latest.at;
     UPDATE leads r SET last_activity_at = latest.at
-    FROM (SELECT max(a.occurred_at) AS at FROM activities a
-          WHERE a.workspace_id = record_workspace_id AND a.lead_id = record_lead_id AND a.deleted_at IS NULL) latest
-    WHERE r.workspace_id = record_workspace_id AND r.id = record_lead_id AND r.last_activity_at IS DISTINCT FROM latest.at;
+    FROM (SELECT t.workspace_id, t.lead_id AS id,
+                 (SELECT max(a.occurred_at) FROM activities a
+                  WHERE a.workspace_id = t.workspace_id AND a.lead_id = t.lead_id AND a.deleted_at IS NULL) AS at
+          FROM (SELECT DISTINCT workspace_id, lead_id FROM unnest(touched) WHERE lead_id IS NOT NULL) t) latest
+    WHERE r.workspace_id = latest.workspace_id AND r.id = latest.id AND r.last_activity_at IS DISTINCT FROM latest.at;
 $$;
 
-CREATE FUNCTION crm_activities_set_last_activity_at() RETURNS trigger
+-- Inserted or deleted rows: the records they are linked to.
+CREATE FUNCTION crm_activities_written() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM crm_refresh_last_activity_at(OLD.workspace_id, OLD.contact_id, OLD.company_id, OLD.deal_id, OLD.lead_id);
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        PERFORM crm_refresh_last_activity_at(NEW.workspace_id, NEW.contact_id, NEW.company_id, NEW.deal_id, NEW.lead_id);
-    END IF;
+    PERFORM crm_refresh_last_activity_at(array(SELECT t::activities FROM written t));
     RETURN NULL;
 END
 $$;
--- The columns occurred_at is generated from, the links and deleted_at: a change of anything else leaves the value.
-CREATE TRIGGER activities_set_last_activity_at
-    AFTER INSERT OR DELETE OR UPDATE OF completed_at, started_at, scheduled_at, due_at, created_at,
-        contact_id, company_id, deal_id, lead_id, deleted_at
-    ON activities FOR EACH ROW EXECUTE FUNCTION crm_activities_set_last_activity_at();
+
+-- Updated rows: the records they were and are linked to (a change of time, link or deleted_at moves the value).
+CREATE FUNCTION crm_activities_rewritten() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM crm_refresh_last_activity_at(
+        array(SELECT t::activities FROM written_before t UNION ALL SELECT t::activities FROM written t));
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER activities_inserted_set_last_activity_at AFTER INSERT ON activities
+    REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION crm_activities_written();
+CREATE TRIGGER activities_deleted_set_last_activity_at AFTER DELETE ON activities
+    REFERENCING OLD TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION crm_activities_written();
+-- Transition tables rule out a column list (UPDATE OF …): every update recomputes its rows' records, writing only what changed.
+CREATE TRIGGER activities_updated_set_last_activity_at AFTER UPDATE ON activities
+    REFERENCING OLD TABLE AS written_before NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION crm_activities_rewritten();
 
 -- The records of every workspace, as they are before the trigger: row-level security is forced on these tables, for
 -- their owner too, so it is lifted for this transaction's backfill alone.
