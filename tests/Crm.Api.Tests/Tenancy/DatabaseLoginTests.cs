@@ -18,8 +18,9 @@ public sealed class DatabaseLoginTests(ApiFactory api) : IClassFixture<ApiFactor
         using var me = await AuthApi.GetMeAsync(client, tokens.AccessToken);
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
 
+        // Client connections only: an autovacuum worker on this database has no user.
         await using var command = api.Database.DataSource.CreateCommand(
-            "SELECT application_name, usename FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+            "SELECT application_name, usename FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
         var sessions = new List<(string Application, string User)>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
