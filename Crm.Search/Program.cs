@@ -17,3 +17,6 @@ app.Logger.LogInformation("Search backend: {Backend}",
     useElasticsearch ? "Elasticsearch" : "PostgreSQL full-text (ConnectionStrings:elasticsearch is not set)");
 
 app.Run();
+
+// Visible to the search service's integration tests (WebApplicationFactory<Program>).
+public partial class Program;
