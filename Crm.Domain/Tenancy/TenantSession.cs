@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 
 namespace Crm.Domain.Tenancy;
 
@@ -15,7 +16,8 @@ public sealed record TenantSession(Guid? WorkspaceId, Guid? UserId)
 
     /// <summary>
     /// Makes an open connection act for this session: switches to <see cref="ApplicationRole"/> and sets
-    /// <c>crm.workspace_id</c> and <c>crm.user_id</c>, in one round trip. Needed on every open, because a pooled
+    /// <c>crm.workspace_id</c> and <c>crm.user_id</c>, in one round trip. It also sets <c>crm.traceparent</c> to the
+    /// current trace, which the outbox triggers copy into the events of the changes made on the connection. Needed on every open, because a pooled
     /// connection's session state is reset when it returns to the pool.
     /// </summary>
     public async Task ApplyAsync(DbConnection connection, CancellationToken cancellationToken = default)
@@ -33,18 +35,23 @@ public sealed record TenantSession(Guid? WorkspaceId, Guid? UserId)
     private DbCommand CreateCommand(DbConnection connection)
     {
         var command = connection.CreateCommand();
-        command.CommandText =
-            $"SELECT set_config('role', '{ApplicationRole}', false), set_config('crm.workspace_id', @workspace, false), set_config('crm.user_id', @user, false)";
+        command.CommandText = $"""
+            SELECT set_config('role', '{ApplicationRole}', false), set_config('crm.workspace_id', @workspace, false),
+                   set_config('crm.user_id', @user, false), set_config('crm.traceparent', @trace, false)
+            """;
         AddParameter(command, "workspace", WorkspaceId);
         AddParameter(command, "user", UserId);
+        AddParameter(command, "trace", Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null);
         return command;
     }
 
-    private static void AddParameter(DbCommand command, string name, Guid? value)
+    private static void AddParameter(DbCommand command, string name, Guid? value) => AddParameter(command, name, value?.ToString());
+
+    private static void AddParameter(DbCommand command, string name, string? value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
-        parameter.Value = value?.ToString() ?? string.Empty;
+        parameter.Value = value ?? string.Empty;
         command.Parameters.Add(parameter);
     }
 }

@@ -27,6 +27,7 @@ public static class TelemetryExtensions
         "System.Net.Http",
         "Npgsql",
         "Crm.Domain.Migrations",
+        "Crm.Outbox",
     ];
 
     internal static readonly string[] FrameworkMeters =
@@ -42,6 +43,7 @@ public static class TelemetryExtensions
         "System.Net.NameResolution",
         "System.Runtime",
         "Npgsql",
+        "Crm.Outbox",
     ];
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

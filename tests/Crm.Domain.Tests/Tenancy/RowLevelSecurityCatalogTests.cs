@@ -11,9 +11,12 @@ namespace Crm.Domain.Tests.Tenancy;
 /// </summary>
 public sealed class RowLevelSecurityCatalogTests
 {
-    /// <summary>Tables that are not tenant-owned by design (one login, many workspaces; the token key ring).</summary>
+    /// <summary>
+    /// Tables that are not tenant-owned by design (one login, many workspaces; the token key ring; the outbox consumers'
+    /// cursors, which hold positions and leases, no workspace's data).
+    /// </summary>
     private static readonly HashSet<string> GlobalTables =
-        ["users", "user_claims", "user_logins", "user_tokens", "data_protection_keys"];
+        ["users", "user_claims", "user_logins", "user_tokens", "data_protection_keys", "outbox_consumers"];
 
     [Fact]
     public async Task Every_table_with_a_workspace_is_isolated_by_a_forced_policy()
