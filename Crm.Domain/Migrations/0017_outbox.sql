@@ -66,6 +66,8 @@ CREATE POLICY outbox_worker ON outbox_events
 -- 'deleted' or 'restored' when deleted_at is set or cleared, 'stage_changed' when stage_id moves, 'converted' when
 -- status becomes converted, else 'updated'; an update that changed nothing but the stamps makes no event. A DELETE
 -- (retention's purge) is 'purged'. Columns not every table has are read through to_jsonb.
+-- Each row pair is turned into jsonb once, in a materialized CTE: inlined, the planner would rebuild the old row's
+-- jsonb for every column compared, 10 times slower (bench/README.md, "Outbox triggers").
 CREATE FUNCTION crm_outbox_record_changes() RETURNS trigger
     LANGUAGE plpgsql AS $$
 DECLARE
@@ -79,6 +81,10 @@ BEGIN
         INSERT INTO outbox_events (workspace_id, entity_type, entity_id, action, trace_parent)
         SELECT o.workspace_id, entity, o.id, 'purged', trace FROM old_rows o;
     ELSE
+        WITH pairs AS MATERIALIZED (
+            SELECT n.workspace_id, n.id, to_jsonb(n) AS new_row, to_jsonb(o) AS old_row
+            FROM new_rows n JOIN old_rows o ON o.id = n.id
+        )
         INSERT INTO outbox_events (workspace_id, entity_type, entity_id, action, changed, trace_parent)
         SELECT c.workspace_id, entity, c.id,
                CASE
@@ -89,11 +95,11 @@ BEGIN
                    ELSE 'updated'
                END,
                c.changed, trace
-        FROM (SELECT n.workspace_id, n.id, o.deleted_at AS was_deleted, n.deleted_at AS is_deleted,
-                     to_jsonb(n) ->> 'status' AS status,
-                     array(SELECT key FROM jsonb_each(to_jsonb(n)) e
-                           WHERE e.value IS DISTINCT FROM to_jsonb(o) -> e.key ORDER BY key) AS changed
-              FROM new_rows n JOIN old_rows o ON o.id = n.id) c
+        FROM (SELECT p.workspace_id, p.id, p.old_row ->> 'deleted_at' AS was_deleted,
+                     p.new_row ->> 'deleted_at' AS is_deleted, p.new_row ->> 'status' AS status,
+                     array(SELECT e.key FROM jsonb_each(p.new_row) e
+                           WHERE e.value IS DISTINCT FROM p.old_row -> e.key ORDER BY e.key) AS changed
+              FROM pairs p) c
         WHERE NOT c.changed <@ ARRAY['updated_at', 'updated_by'];
     END IF;
     PERFORM pg_notify('crm_outbox', '');
