@@ -1,20 +1,29 @@
+using Crm.Domain;
 using Crm.Domain.Migrations;
+using Crm.Domain.Outbox;
+using Crm.Search.Features.Documents;
+using Crm.Search.Features.Indexing;
+using Crm.Search.Features.Query;
 using Crm.ServiceDefaults.Clients;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddCrmDataSource();
+builder.AddCrmDbContext<CrmDbContext>();
 builder.AddCrmMigrations();
 builder.AddCrmRedis();
-var useElasticsearch = builder.AddCrmElasticsearch();
+builder.AddSearchBackend();
+builder.Services.AddSearchDocumentSources();
+builder.Services.AddSingleton<SearchTelemetry>();
+builder.Services.AddSingleton<SearchIndexMaintenance>();
+builder.AddOutboxConsumer<SearchIndexer>();
 
 var app = builder.Build();
 
 app.UseProblemDetailsErrors();
 app.MapDefaultEndpoints();
-app.Logger.LogInformation("Search backend: {Backend}",
-    useElasticsearch ? "Elasticsearch" : "PostgreSQL full-text (ConnectionStrings:elasticsearch is not set)");
+app.MapSearchEndpoints();
+app.MapIndexEndpoints();
 
 app.Run();
 

@@ -28,6 +28,7 @@ public static class TelemetryExtensions
         "Npgsql",
         "Crm.Domain.Migrations",
         "Crm.Outbox",
+        "Crm.Search",
     ];
 
     internal static readonly string[] FrameworkMeters =
@@ -44,6 +45,7 @@ public static class TelemetryExtensions
         "System.Runtime",
         "Npgsql",
         "Crm.Outbox",
+        "Crm.Search",
     ];
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

@@ -1,0 +1,99 @@
+using System.Net.Http.Json;
+using Crm.Domain.Search;
+using Crm.Domain.Tenancy;
+using Crm.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+
+namespace Crm.Search.Tests;
+
+/// <summary>
+/// Crm.Search in-process (indexer, relay and query API) over its own fresh database on the test server, migrated at
+/// start as in production, with two workspaces. Records are written with SQL in a workspace's session, as any service
+/// writes them, so they reach the index only through the outbox.
+/// </summary>
+public sealed class SearchServiceFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private TestDatabase? _database;
+
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("The factory has not been initialised.");
+
+    public Guid WorkspaceA { get; } = Guid.CreateVersion7();
+
+    public Guid WorkspaceB { get; } = Guid.CreateVersion7();
+
+    public Guid UserA { get; } = Guid.CreateVersion7();
+
+    public Guid UserB { get; } = Guid.CreateVersion7();
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        _ = Server; // starts the host: migrations, then the relay and the indexer
+        await using var command = Database.DataSource.CreateCommand(
+            """
+            INSERT INTO users (id, user_name, normalized_user_name, email, normalized_email) VALUES
+                (@user_a, 'a', 'A', 'a@example.com', 'A@EXAMPLE.COM'), (@user_b, 'b', 'B', 'b@example.com', 'B@EXAMPLE.COM');
+            INSERT INTO workspaces (id, name, slug) VALUES (@a, 'Alpha', 'alpha'), (@b, 'Beta', 'beta');
+            """);
+        command.Parameters.AddWithValue("a", WorkspaceA);
+        command.Parameters.AddWithValue("b", WorkspaceB);
+        command.Parameters.AddWithValue("user_a", UserA);
+        command.Parameters.AddWithValue("user_b", UserB);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("ConnectionStrings:crmdb", TestServers.ServiceConnectionString(Database.Name));
+        builder.UseSetting("ConnectionStrings:crmdb-owner", Database.ConnectionString);
+        builder.UseSetting("ConnectionStrings:redis", TestServers.RedisConnectionString);
+        builder.UseSetting("Outbox:PollInterval", "00:00:00.500");
+    }
+
+    /// <summary>Runs <paramref name="sql"/> in a session of <paramref name="workspaceId"/> (row-level security applies).</summary>
+    public async Task ExecuteAsync(Guid workspaceId, string sql)
+    {
+        await using var connection = await Database.DataSource.OpenConnectionAsync();
+        await new TenantSession(workspaceId, null).ApplyAsync(connection);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>GET /search in <paramref name="workspaceId"/> with scope "all" unless the query says otherwise.</summary>
+    public async Task<SearchResults> SearchAsync(Guid workspaceId, string query)
+    {
+        var response = await CreateClient().GetAsync(SearchUri(workspaceId, query));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<SearchResults>())!;
+    }
+
+    public static string SearchUri(Guid workspaceId, string query) =>
+        $"/search?workspace={workspaceId}&{(query.Contains("owners=", StringComparison.Ordinal) ? "" : "owners=all&")}{query}";
+
+    /// <summary>Searches until <paramref name="done"/> holds (the indexer has caught up), for at most 30 seconds.</summary>
+    public async Task<SearchResults> SearchUntilAsync(Guid workspaceId, string query, Func<SearchResults, bool> done)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var results = await SearchAsync(workspaceId, query);
+            if (done(results))
+            {
+                return results;
+            }
+            await Task.Delay(100, deadline.Token);
+        }
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}
