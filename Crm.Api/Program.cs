@@ -3,6 +3,7 @@ using Crm.Api.Features;
 using Crm.Api.Features.Demo;
 using Crm.Api.Features.Imports;
 using Crm.Api.Features.Notifications;
+using Crm.Api.Features.Search;
 using Crm.Api.Features.ServiceInfo;
 using Crm.Api.Infrastructure.OpenApi;
 using Crm.Api.Infrastructure.RateLimiting;
@@ -23,6 +24,7 @@ builder.AddCrmOpenApi();
 builder.AddCrmImports();
 builder.AddCrmNotifications();
 builder.AddCrmDemo();
+builder.AddCrmSearch();
 
 var app = builder.Build();
 
@@ -33,6 +35,7 @@ app.MapDefaultEndpoints();
 app.MapCrmOpenApi();
 app.MapServiceInfoEndpoints();
 app.MapResourceEndpoints();
+app.MapSearchEndpoints();
 
 app.Run();
 

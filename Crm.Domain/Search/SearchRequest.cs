@@ -3,7 +3,7 @@ namespace Crm.Domain.Search;
 /// <summary>
 /// One search, always within one workspace. <see cref="VisibleOwners"/> carries the caller's record scope: null for
 /// scope "all", else the owners whose records the caller may see (themselves for "own", their teams' members for
-/// "team"); records without an owner are visible to every scope, as in the API's lists.
+/// "team"); a record without an owner is then not visible, as in the API's lists.
 /// </summary>
 /// <remarks>
 /// <c>Text</c>: What the user typed: words, prefixes, typos ("jonh smtih", "acm").<br/>

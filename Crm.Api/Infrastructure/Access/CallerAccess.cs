@@ -3,6 +3,7 @@ using Crm.Api.Features.Auth;
 using Crm.Domain;
 using Crm.Domain.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Api.Infrastructure.Access;
 
@@ -48,13 +49,30 @@ public sealed record CallerAccess(Guid UserId, MemberRole Role, RecordScope Scop
             case RecordScope.All:
                 return source;
             case RecordScope.Team:
-                // Only live teams make teammates: a soft-deleted team no longer shares its members' records.
-                var liveTeams = db.Teams.Where(t => t.DeletedAt == null).Select(t => t.Id);
-                var myTeams = db.TeamMembers.Where(m => m.UserId == me && liveTeams.Contains(m.TeamId)).Select(m => m.TeamId);
-                var teammates = db.TeamMembers.Where(m => myTeams.Contains(m.TeamId)).Select(m => (Guid?)m.UserId);
+                var teammates = Teammates(db);
                 return source.Where(e => e.OwnerId == me || teammates.Contains(e.OwnerId));
             default:
                 return source.Where(e => e.OwnerId == me);
         }
+    }
+
+    /// <summary>
+    /// The owners whose records this caller sees, for queries outside EF (search): null for scope "all", else
+    /// themselves and, for scope "team", their teammates.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>?> VisibleOwnersAsync(CrmDbContext db, CancellationToken cancellationToken) => Scope switch
+    {
+        RecordScope.All => null,
+        RecordScope.Team => [UserId, .. await Teammates(db).Where(id => id != null).Select(id => id!.Value).Distinct().ToListAsync(cancellationToken)],
+        _ => [UserId],
+    };
+
+    /// <summary>The members of the live teams the caller is in: a soft-deleted team no longer shares its members' records.</summary>
+    private IQueryable<Guid?> Teammates(CrmDbContext db)
+    {
+        var me = UserId;
+        var liveTeams = db.Teams.Where(t => t.DeletedAt == null).Select(t => t.Id);
+        var myTeams = db.TeamMembers.Where(m => m.UserId == me && liveTeams.Contains(m.TeamId)).Select(m => m.TeamId);
+        return db.TeamMembers.Where(m => myTeams.Contains(m.TeamId)).Select(m => (Guid?)m.UserId);
     }
 }
