@@ -51,7 +51,14 @@ public sealed class ElasticsearchSearchBackend : ISearchBackend
         }
         var operations = documents.Select(document => IndexOperation(document, _design.Alias(CheckType(document.Type)))).ToList();
         await EnsureInitializedAsync(cancellationToken);
-        await _bulk.WriteAsync(operations, cancellationToken);
+        try
+        {
+            await _bulk.WriteAsync(operations, cancellationToken);
+        }
+        catch (ElasticsearchException exception) when (ForgetInitializationIfMissing(exception))
+        {
+            throw;
+        }
     }
 
     public async Task DeleteAsync(Guid workspaceId, IReadOnlyList<SearchKey> keys, CancellationToken cancellationToken)
@@ -65,7 +72,14 @@ public sealed class ElasticsearchSearchBackend : ISearchBackend
             .Select(key => BulkOperation.ForDelete(_design.Alias(CheckType(key.Type)), ElasticsearchIndexDesign.DocumentId(workspaceId, key.Id), routing))
             .ToList();
         await EnsureInitializedAsync(cancellationToken);
-        await _bulk.WriteAsync(operations, cancellationToken);
+        try
+        {
+            await _bulk.WriteAsync(operations, cancellationToken);
+        }
+        catch (ElasticsearchException exception) when (ForgetInitializationIfMissing(exception))
+        {
+            throw;
+        }
     }
 
     public async Task<SearchResults> SearchAsync(SearchRequest request, CancellationToken cancellationToken)
@@ -78,8 +92,15 @@ public sealed class ElasticsearchSearchBackend : ISearchBackend
         // dfs_query_then_fetch: term statistics are gathered from every shard searched first, so that a type's index
         // (or a shard that holds few documents of this workspace) does not score with its own skewed idf.
         var path = $"{string.Join(',', _design.Aliases(types))}/_search?routing={request.WorkspaceId}&search_type=dfs_query_then_fetch";
-        var response = ElasticsearchTransport.EnsureSuccess(
-            await _transport.SendJsonAsync(HttpMethod.Post, path, body, cancellationToken), "search");
+        ElasticsearchResponse response;
+        try
+        {
+            response = ElasticsearchTransport.EnsureSuccess(await _transport.SendJsonAsync(HttpMethod.Post, path, body, cancellationToken), "search");
+        }
+        catch (ElasticsearchException exception) when (ForgetInitializationIfMissing(exception))
+        {
+            throw;
+        }
         using var json = response.Json();
         return ReadResults(json.RootElement, request);
     }
@@ -202,9 +223,33 @@ public sealed class ElasticsearchSearchBackend : ISearchBackend
         }
         catch
         {
-            // The aliases still point at the old generation: searches never saw the half-built one. Remove it.
-            await DeleteIndexesAsync(created, CancellationToken.None);
+            // The aliases still point at the old generation, so searches never saw the half-built one: remove it. Unless
+            // the swap failed only on the way back (a timeout after Elasticsearch applied it): an index an alias points
+            // at is live and stays.
+            await DeleteIndexesAsync(await NotAliasedAsync(created), CancellationToken.None);
             throw;
+        }
+    }
+
+    private async Task<List<string>> NotAliasedAsync(List<string> indexes)
+    {
+        if (indexes.Count == 0)
+        {
+            return indexes;
+        }
+        try
+        {
+            var live = new HashSet<string>();
+            foreach (var type in SearchTypes.All)
+            {
+                live.UnionWith(await AliasTargetsAsync(_design.Alias(type), CancellationToken.None));
+            }
+            return [.. indexes.Where(index => !live.Contains(index))];
+        }
+        catch (Exception exception) when (exception is ElasticsearchException or HttpRequestException)
+        {
+            _logger.LogWarning(exception, "Could not tell whether the new search indexes {Indexes} are live; leaving them", string.Join(", ", indexes));
+            return [];
         }
     }
 
@@ -344,6 +389,19 @@ public sealed class ElasticsearchSearchBackend : ISearchBackend
         {
             _initializing.Release();
         }
+    }
+
+    /// <summary>
+    /// An alias deleted behind this process's back (by hand, or a test's cleanup) makes writes fail with
+    /// index_not_found (require_alias) and searches too: the next call creates it again. Never catches (returns false).
+    /// </summary>
+    private bool ForgetInitializationIfMissing(ElasticsearchException exception)
+    {
+        if (exception.ErrorType == "index_not_found_exception")
+        {
+            _initialized = false;
+        }
+        return false;
     }
 
     private async Task EnsureAliasAsync(string type, CancellationToken cancellationToken)
