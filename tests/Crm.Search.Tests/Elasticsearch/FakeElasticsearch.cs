@@ -12,7 +12,8 @@ public sealed record RecordedRequest(HttpMethod Method, string Path, string Body
 {
     public string PathWithoutQuery => Path.Split('?')[0];
 
-    public JsonNode? Json => Body.Length == 0 ? null : JsonNode.Parse(Body);
+    // The first line: the whole body for JSON, the first action for a bulk.
+    public JsonNode? Json => Body.Length == 0 ? null : JsonNode.Parse(Lines[0]);
 
     /// <summary>The NDJSON lines of a bulk body.</summary>
     public string[] Lines => Body.Split('\n', StringSplitOptions.RemoveEmptyEntries);
