@@ -253,6 +253,53 @@ public sealed class BackendTests
     }
 
     [Fact]
+    public async Task A_network_failure_is_retried()
+    {
+        var fake = new FakeElasticsearch();
+        var attempts = 0;
+        fake.On(HttpMethod.Post, "crm-", _ => ++attempts == 1
+            ? throw new HttpRequestException("Connection refused")
+            : FakeElasticsearch.Response(HttpStatusCode.OK, """{"hits":{"hits":[]}}"""));
+
+        var results = await fake.Backend().SearchAsync(TestDocuments.Request(Workspace, "acme"), CancellationToken.None);
+
+        Assert.Empty(results.Data);
+        Assert.Equal(2, attempts);
+    }
+
+    [Fact]
+    public async Task A_refused_search_fails_with_elasticsearchs_reason()
+    {
+        var fake = new FakeElasticsearch();
+        fake.On(HttpMethod.Post, "crm-", (HttpStatusCode.BadRequest,
+            """{"error":{"type":"search_phase_execution_exception","reason":"all shards failed"},"status":400}"""));
+
+        var error = await Assert.ThrowsAsync<ElasticsearchException>(() =>
+            fake.Backend().SearchAsync(TestDocuments.Request(Workspace, "acme"), CancellationToken.None));
+
+        Assert.Equal((400, "search_phase_execution_exception"), (error.StatusCode, error.ErrorType));
+        Assert.Contains("all shards failed", error.Message);
+        Assert.Single(fake.To(HttpMethod.Post, "crm-"));
+    }
+
+    [Fact]
+    public async Task An_alias_deleted_behind_the_backends_back_is_created_again_at_the_next_use()
+    {
+        var fake = new FakeElasticsearch();
+        var searches = 0;
+        fake.On(HttpMethod.Post, "crm-", _ => ++searches == 1
+            ? FakeElasticsearch.Response(HttpStatusCode.NotFound, """{"error":{"type":"index_not_found_exception","reason":"no such index [crm-contact]"},"status":404}""")
+            : FakeElasticsearch.Response(HttpStatusCode.OK, """{"hits":{"hits":[]}}"""));
+        var backend = fake.Backend();
+
+        await Assert.ThrowsAsync<ElasticsearchException>(() => backend.SearchAsync(TestDocuments.Request(Workspace, "acme"), CancellationToken.None));
+        await backend.SearchAsync(TestDocuments.Request(Workspace, "acme"), CancellationToken.None);
+        await backend.SearchAsync(TestDocuments.Request(Workspace, "acme"), CancellationToken.None);
+
+        Assert.Equal(2, fake.To(HttpMethod.Put, "_index_template/").Count());
+    }
+
+    [Fact]
     public void Without_a_connection_string_nothing_is_registered()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
