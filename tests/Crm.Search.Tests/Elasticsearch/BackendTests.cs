@@ -38,6 +38,20 @@ public sealed class BackendTests
     }
 
     [Fact]
+    public async Task Concurrent_first_uses_in_one_process_initialize_once()
+    {
+        var fake = new FakeElasticsearch();
+        fake.On(HttpMethod.Post, "crm-", (HttpStatusCode.OK, """{"hits":{"hits":[]}}"""));
+        var backend = fake.Backend();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => backend.SearchAsync(TestDocuments.Request(Workspace, "acme"), CancellationToken.None))));
+
+        Assert.Single(fake.To(HttpMethod.Put, "_index_template/"));
+        Assert.Equal(SearchTypes.All.Count, fake.To(HttpMethod.Head, "_alias/").Count());
+        Assert.Equal(8, fake.To(HttpMethod.Post, "crm-").Count());
+    }
+
+    [Fact]
     public async Task An_index_another_process_created_first_is_no_error()
     {
         var fake = new FakeElasticsearch();
