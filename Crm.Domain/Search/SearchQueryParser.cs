@@ -46,20 +46,26 @@ public static class SearchQueryParser
             errors["limit"] = [$"limit is a whole number from 1 to {MaxLimit}."];
         }
 
+        // The cursor's format is the backend's own; a backend refuses one it did not write with an ArgumentException.
         var cursor = query["cursor"].ToString();
-        try
-        {
-            SearchCursor.Decode(cursor);
-        }
-        catch (InvalidSearchCursorException)
-        {
-            errors["cursor"] = [InvalidSearchCursorException.Explanation];
-        }
 
         return errors.Count > 0
             ? (null, errors)
             : (new SearchRequest(workspaceId, text, types, new SearchFilters(owner, stage, tags), visibleOwners, limit,
                 cursor.Length == 0 ? null : cursor), errors);
+    }
+
+    /// <summary>
+    /// A backend's refusal of a request (a cursor it did not write) as validation errors: by the parameter it names
+    /// ("Cursor" is "cursor"), without the " (Parameter 'x')" ArgumentException appends.
+    /// </summary>
+    public static Dictionary<string, string[]> ErrorsOf(ArgumentException refusal)
+    {
+        var name = string.IsNullOrEmpty(refusal.ParamName) ? "q" : refusal.ParamName.ToLowerInvariant();
+        var message = refusal.ParamName is null
+            ? refusal.Message
+            : refusal.Message.Replace($" (Parameter '{refusal.ParamName}')", "", StringComparison.Ordinal);
+        return new Dictionary<string, string[]> { [name] = [message] };
     }
 
     private static Guid? ParseGuid(IQueryCollection query, string name, Dictionary<string, string[]> errors)

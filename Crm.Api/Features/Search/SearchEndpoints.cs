@@ -48,8 +48,19 @@ public static class SearchEndpoints
             return TypedResults.ValidationProblem(errors, title: "The search parameters are not valid.");
         }
 
-        var results = await searchService.TrySearchAsync(request, cancellationToken);
+        var (results, refusal) = await searchService.TrySearchAsync(request, cancellationToken);
+        if (refusal is not null)
+        {
+            return TypedResults.ValidationProblem(refusal.Errors, title: "The search parameters are not valid.");
+        }
         services.HttpContext.Response.Headers[SourceHeader] = results is null ? "postgresql-fallback" : "search-service";
-        return TypedResults.Ok(results ?? await postgres.SearchAsync(request, cancellationToken));
+        try
+        {
+            return TypedResults.Ok(results ?? await postgres.SearchAsync(request, cancellationToken));
+        }
+        catch (ArgumentException e)
+        {
+            return TypedResults.ValidationProblem(SearchQueryParser.ErrorsOf(e), title: "The search parameters are not valid.");
+        }
     }
 }

@@ -21,13 +21,15 @@ public sealed class SearchServiceClient(HttpClient http, TimeProvider time, ILog
     // Shared by every request of the process (the client itself is transient).
     private static long s_skipUntilTicks;
 
-    /// <summary>The results, or null when Crm.Search could not answer.</summary>
+    /// <summary>
+    /// The results, or Crm.Search's validation errors (a cursor it did not write), or neither when it could not answer.
+    /// </summary>
     /// <remarks>The query is rebuilt from the validated request: nothing the caller typed can name another workspace or scope.</remarks>
-    public async Task<SearchResults?> TrySearchAsync(SearchRequest request, CancellationToken cancellationToken)
+    public async Task<(SearchResults? Results, HttpValidationProblemDetails? Refusal)> TrySearchAsync(SearchRequest request, CancellationToken cancellationToken)
     {
         if (time.GetUtcNow().UtcTicks < Interlocked.Read(ref s_skipUntilTicks))
         {
-            return null;
+            return (null, null);
         }
         var uri = "search" + QueryString.Create(new Dictionary<string, string?>
         {
@@ -49,7 +51,11 @@ public sealed class SearchServiceClient(HttpClient http, TimeProvider time, ILog
             using var response = await http.SendAsync(message, timeout.Token);
             if (response.StatusCode == HttpStatusCode.OK)
             {
-                return await response.Content.ReadFromJsonAsync<SearchResults>(timeout.Token);
+                return (await response.Content.ReadFromJsonAsync<SearchResults>(timeout.Token), null);
+            }
+            if (response.StatusCode == HttpStatusCode.BadRequest)
+            {
+                return (null, await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>(timeout.Token));
             }
             logger.LogWarning("Crm.Search answered {Status}; searching PostgreSQL in-process", (int)response.StatusCode);
         }
@@ -59,6 +65,6 @@ public sealed class SearchServiceClient(HttpClient http, TimeProvider time, ILog
             logger.LogWarning("Crm.Search is unreachable ({Reason}); searching PostgreSQL in-process for the next {Skip}", e.Message, SkipAfterFailure);
         }
         Interlocked.Exchange(ref s_skipUntilTicks, (time.GetUtcNow() + SkipAfterFailure).UtcTicks);
-        return null;
+        return (null, null);
     }
 }

@@ -133,23 +133,8 @@ internal static class ElasticsearchQuery
         }
         if (request.VisibleOwners is { } visible)
         {
-            // Scope "own"/"team": records of these owners, or of no owner (visible to every scope, as in the API's lists).
-            filters.Add(new JsonObject
-            {
-                ["bool"] = new JsonObject
-                {
-                    ["should"] = new JsonArray(
-                        new JsonObject { ["terms"] = new JsonObject { ["owner_id"] = ElasticsearchIndexDesign.Strings(visible.Select(id => id.ToString())) } },
-                        new JsonObject
-                        {
-                            ["bool"] = new JsonObject
-                            {
-                                ["must_not"] = new JsonArray(new JsonObject { ["exists"] = new JsonObject { ["field"] = "owner_id" } }),
-                            },
-                        }),
-                    ["minimum_should_match"] = 1,
-                },
-            });
+            // Scope "own"/"team": only these owners' records, as in the API's lists (a record without owner is not theirs).
+            filters.Add(new JsonObject { ["terms"] = new JsonObject { ["owner_id"] = ElasticsearchIndexDesign.Strings(visible.Select(id => id.ToString())) } });
         }
         return filters;
     }

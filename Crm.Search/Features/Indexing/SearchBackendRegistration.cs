@@ -1,5 +1,5 @@
 using Crm.Domain.Search;
-using Crm.ServiceDefaults.Clients;
+using Crm.Search.Backends.Elasticsearch;
 
 namespace Crm.Search.Features.Indexing;
 
@@ -11,8 +11,11 @@ public static class SearchBackendRegistration
     /// </summary>
     public static IHostApplicationBuilder AddSearchBackend(this IHostApplicationBuilder builder)
     {
-        var useElasticsearch = builder.AddCrmElasticsearch();
-        builder.Services.AddSingleton<ISearchBackend, PostgresSearchBackend>();
+        var useElasticsearch = builder.TryAddElasticsearchSearchBackend();
+        if (!useElasticsearch)
+        {
+            builder.Services.AddSingleton<ISearchBackend, PostgresSearchBackend>();
+        }
         builder.Services.AddHostedService(services => new StartupLog(
             services.GetRequiredService<ILogger<ISearchBackend>>(), services.GetRequiredService<ISearchBackend>(), useElasticsearch));
         return builder;

@@ -41,7 +41,15 @@ public static class SearchEndpoints
         {
             return TypedResults.ValidationProblem(errors);
         }
-        return TypedResults.Ok(await backend.SearchAsync(search, cancellationToken));
+        try
+        {
+            return TypedResults.Ok(await backend.SearchAsync(search, cancellationToken));
+        }
+        catch (ArgumentException e)
+        {
+            // A cursor the backend did not write, or a request it cannot serve: the caller's mistake.
+            return TypedResults.ValidationProblem(SearchQueryParser.ErrorsOf(e));
+        }
     }
 
     /// <summary>

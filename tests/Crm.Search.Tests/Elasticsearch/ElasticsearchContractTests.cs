@@ -85,7 +85,7 @@ public sealed class ElasticsearchContractTests(ElasticsearchContractFixture fixt
     }
 
     [ElasticsearchFact]
-    public async Task A_limited_scope_sees_its_owners_records_and_records_without_owner()
+    public async Task A_limited_scope_sees_only_its_owners_records()
     {
         var workspace = Guid.NewGuid();
         var me = Guid.NewGuid();
@@ -96,7 +96,7 @@ public sealed class ElasticsearchContractTests(ElasticsearchContractFixture fixt
 
         var results = await Backend.SearchAsync(TestDocuments.Request(workspace, "acme", visibleOwners: [me]), CancellationToken.None);
 
-        Assert.Equal(new[] { mine.Id, nobodys.Id }.Order(), results.Data.Select(hit => hit.Id).Order());
+        Assert.Equal([mine.Id], results.Data.Select(hit => hit.Id));
         Assert.DoesNotContain(results.Facets["owner"], facet => facet.Value == other.ToString());
     }
 

@@ -65,29 +65,26 @@ public sealed class QueryTests
     }
 
     [Fact]
-    public void A_limited_scope_sees_its_owners_records_and_records_without_owner()
+    public void A_limited_scope_sees_only_its_owners_records()
     {
         var me = Guid.NewGuid();
         var teammate = Guid.NewGuid();
         var request = TestDocuments.Request(Workspace, "x", visibleOwners: [me, teammate]);
 
-        var scope = ElasticsearchQuery.Filters(request, SearchTypes.All)[2]!["bool"]!;
+        var scope = ElasticsearchQuery.Filters(request, SearchTypes.All)[2]!;
 
-        Assert.Equal(1, (int?)scope["minimum_should_match"]);
-        var should = scope["should"]!.AsArray();
-        Assert.Equal([me.ToString(), teammate.ToString()], should[0]!["terms"]!["owner_id"]!.AsArray().Select(owner => (string?)owner));
-        Assert.Equal("owner_id", (string?)should[1]!["bool"]!["must_not"]![0]!["exists"]!["field"]);
+        Assert.Equal([me.ToString(), teammate.ToString()], scope["terms"]!["owner_id"]!.AsArray().Select(owner => (string?)owner));
     }
 
     [Fact]
-    public void An_empty_visible_owner_list_still_filters_to_records_without_owner()
+    public void An_empty_visible_owner_list_matches_nothing_rather_than_everything()
     {
         var request = TestDocuments.Request(Workspace, "x", visibleOwners: []);
 
         var filters = ElasticsearchQuery.Filters(request, SearchTypes.All);
 
         Assert.Equal(3, filters.Count);
-        Assert.Empty(filters[2]!["bool"]!["should"]![0]!["terms"]!["owner_id"]!.AsArray());
+        Assert.Empty(filters[2]!["terms"]!["owner_id"]!.AsArray());
     }
 
     [Fact]
