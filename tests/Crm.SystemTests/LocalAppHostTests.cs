@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Crm.AppHost.Local;
 using Npgsql;
@@ -51,10 +50,10 @@ public sealed class LocalAppHostTests
 
             // The demo login printed next to the status table (its password generated into secrets.json) signs in. The
             // user is created at once; the fill goes on in the background and is rolled back by the stop below.
-            var demoPassword = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data.Path, "secrets.json")))
-                .RootElement.GetProperty("DemoPassword").GetString()!;
+            var demoPassword = await DemoSignIn.PasswordAsync(data.Path);
             Assert.Contains($"as {DemoLogin.DefaultEmail} with password {demoPassword}", run.Output);
-            Assert.Equal(HttpStatusCode.OK, await DemoSignInAsync(run.Addresses["CRM_API_URL"], demoPassword));
+            using var login = await DemoSignIn.PostAsync(_http, run.Addresses["CRM_API_URL"], demoPassword);
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
 
             Assert.NotEmpty(LeftoverProcesses.Find(data.Path));
             Assert.Equal(0, await run.StopAsync(StopSignal.Terminate));
@@ -99,21 +98,6 @@ public sealed class LocalAppHostTests
 
         Assert.Equal(0, await second.StopAsync(StopSignal.CtrlC));
         Assert.Empty(LeftoverProcesses.Find(data.Path));
-    }
-
-    /// <summary>Signs in as the demo user, trying for a while: the API creates the user just after it started.</summary>
-    private async Task<HttpStatusCode> DemoSignInAsync(string apiUrl, string password)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            using var login = await _http.PostAsJsonAsync($"{apiUrl}/api/v1/auth/login", new { email = DemoLogin.DefaultEmail, password });
-            if (login.StatusCode != HttpStatusCode.Unauthorized || DateTime.UtcNow > deadline)
-            {
-                return login.StatusCode;
-            }
-            await Task.Delay(1000);
-        }
     }
 
     private async Task<HashSet<string>> HealthCheckNamesAsync(string baseUrl)
