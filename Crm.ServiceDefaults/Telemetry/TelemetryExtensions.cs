@@ -44,6 +44,7 @@ public static class TelemetryExtensions
         "System.Runtime",
         "Npgsql",
         "Crm.Outbox",
+        "Crm.Cache",
     ];
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
