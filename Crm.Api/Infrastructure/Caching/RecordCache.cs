@@ -50,16 +50,14 @@ public sealed class RecordCache(RedisCache cache)
         string kind, string key, Func<CancellationToken, Task<T?>> load, JsonSerializerOptions json, CancellationToken cancellationToken)
         where T : class
     {
-        if (cache.Options.Enabled)
+        var (available, bytes) = await cache.GetAsync(kind, key);
+        if (RedisCache.Deserialize<T>(bytes, json) is { } cached)
         {
-            if (RedisCache.Deserialize<T>(await cache.GetAsync(kind, key), json) is { } cached)
-            {
-                cache.Telemetry.Hits.Add(1, CacheTelemetry.Kind(kind));
-                return cached;
-            }
+            cache.Telemetry.Hits.Add(1, CacheTelemetry.Kind(kind));
+            return cached;
         }
         var loaded = await load(cancellationToken);
-        if (loaded is not null)
+        if (available && loaded is not null)
         {
             cache.Telemetry.Misses.Add(1, CacheTelemetry.Kind(kind));
             await cache.SetAsync(kind, key, loaded, json);

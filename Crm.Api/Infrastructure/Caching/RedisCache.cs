@@ -42,14 +42,15 @@ public sealed class RedisCache(RedisCircuit circuit, CacheTelemetry telemetry, I
         return done ? value.IsNull ? 0 : (long)value : null;
     }
 
-    public async Task<byte[]?> GetAsync(string kind, string key)
+    /// <summary>The entry's JSON (null: none); <c>Available</c> is false when Redis was skipped or failed.</summary>
+    public async Task<(bool Available, byte[]? Entry)> GetAsync(string kind, string key)
     {
         if (!Options.Enabled)
         {
-            return null;
+            return (false, null);
         }
-        var (_, value) = await circuit.TryAsync(kind, db => db.StringGetAsync(key));
-        return value.IsNull ? null : (byte[]?)value;
+        var (done, value) = await circuit.TryAsync(kind, db => db.StringGetAsync(key));
+        return (done, done && !value.IsNull ? (byte[]?)value : null);
     }
 
     /// <summary>Stores an entry for <see cref="CacheOptions.TtlOf"/> its kind; skipped while Redis is unavailable.</summary>

@@ -28,7 +28,12 @@ public sealed class SearchResultCache(RedisCache cache, IOptions<JsonOptions> js
             return await factory(cancellationToken);
         }
         var key = CacheKeys.Search(workspaceId, generation, Hash(requestKey));
-        if (RedisCache.Deserialize<Entry<T>>(await cache.GetAsync(CacheKeys.SearchKind, key), json) is { } cached)
+        var (available, bytes) = await cache.GetAsync(CacheKeys.SearchKind, key);
+        if (!available)
+        {
+            return await factory(cancellationToken);
+        }
+        if (RedisCache.Deserialize<Entry<T>>(bytes, json) is { } cached)
         {
             cache.Telemetry.Hits.Add(1, CacheTelemetry.Kind(CacheKeys.SearchKind));
             return cached.Value;
