@@ -66,9 +66,9 @@ sleep 3
 # pass NAME API IDS: one GET of each id over one connection; prints p50, p95, mean (ms).
 pass() {
   local args=()
-  while read -r id; do args+=("$2/api/v1/contacts/$id"); done <"$3"
-  curl -s -o /dev/null -H "Authorization: Bearer $token" -w '%{http_code} %{time_total}\n' "${args[@]}" >"$work/$1.times"
-  if grep -qv '^200 ' "$work/$1.times"; then echo "$1: not every read answered 200" >&2; exit 1; fi
+  while read -r id; do args+=(-o /dev/null "$2/api/v1/contacts/$id"); done <"$3"
+  curl -s -H "Authorization: Bearer $token" -w '%{http_code} %{time_total}\n' "${args[@]}" >"$work/$1.times"
+  if grep -qv "^200 " "$work/$1.times"; then echo "$1: not every read answered 200:" >&2; sort "$work/$1.times" | cut -c1-3 | uniq -c >&2; exit 1; fi
   awk '{ print $2 * 1000 }' "$work/$1.times" | sort -n | awk -v name="$1" '
     { v[NR] = $1; sum += $1 }
     END { printf "%-12s %6d %8.2f %8.2f %8.2f\n", name, NR, v[int(NR * 0.5 + 0.5)], v[int(NR * 0.95 + 0.5)], sum / NR }'
