@@ -152,6 +152,41 @@ public sealed class ContactCacheTests(ApiFactory factory) : IClassFixture<ApiFac
     }
 
     [Fact]
+    public async Task Scope_team_is_checked_against_the_database_on_every_hit()
+    {
+        var owner = await ContactApi.RegisterAsync(factory);
+        var rep = await ContactApi.JoinAsync(factory, owner, "sales_rep", "team");
+        var mate = await ContactApi.JoinAsync(factory, owner, "sales_rep", "own");
+        var teamId = Guid.CreateVersion7();
+        await ExecuteAsync("INSERT INTO teams (id, workspace_id, name) VALUES ($1, $2, 'Closers')", teamId, owner.WorkspaceId);
+        foreach (var user in new[] { rep.UserId, mate.UserId })
+        {
+            await ExecuteAsync("INSERT INTO team_members (workspace_id, team_id, user_id) VALUES ($1, $2, $3)", owner.WorkspaceId, teamId, user);
+        }
+        var (matesContact, _) = await owner.CreateAsync(new { firstName = "Mate's", email = "mates@x.com", ownerId = mate.UserId });
+        var (ownersContact, _) = await owner.CreateAsync(new { firstName = "Owner's", email = "owners@x.com" });
+        var (matesId, ownersId) = (matesContact.GetProperty("id").GetGuid(), ownersContact.GetProperty("id").GetGuid());
+        await CacheProbe.WaitForConsumerAsync(factory.Database);
+        await GetAsync(owner, matesId);
+        await GetAsync(owner, ownersId);
+        Assert.True(await CacheProbe.Redis.KeyExistsAsync(CacheKeys.Record("contact", owner.WorkspaceId, matesId)));
+
+        Assert.Equal("Mate's", (await GetAsync(rep, matesId)).Body.GetProperty("firstName").GetString());
+        using (var response = await rep.SendAsync(HttpMethod.Get, $"/{ownersId}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        // The team goes; the contact does not change, so its entry stays, and the rep no longer sees it.
+        await ExecuteAsync("UPDATE teams SET deleted_at = now() WHERE id = $1", teamId);
+        Assert.True(await CacheProbe.Redis.KeyExistsAsync(CacheKeys.Record("contact", owner.WorkspaceId, matesId)));
+        using (var response = await rep.SendAsync(HttpMethod.Get, $"/{matesId}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Reads_and_writes_work_when_redis_cannot_be_reached()
     {
         using var withoutRedis = factory.WithWebHostBuilder(builder =>
@@ -179,6 +214,16 @@ public sealed class ContactCacheTests(ApiFactory factory) : IClassFixture<ApiFac
         // The circuit kept most reads from trying Redis at all.
         Assert.Equal(0, probe.Count("crm.cache.hits", "contact"));
         Assert.True(probe.Count("crm.cache.bypassed", "contact") >= 4, $"bypassed {probe.Count("crm.cache.bypassed", "contact")}");
+    }
+
+    private async Task ExecuteAsync(string sql, params object[] values)
+    {
+        await using var command = factory.Database.DataSource.CreateCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.AddWithValue(value);
+        }
+        await command.ExecuteNonQueryAsync();
     }
 
     internal static async Task<(JsonElement Body, string ETag)> GetAsync(ContactApi caller, Guid id)
