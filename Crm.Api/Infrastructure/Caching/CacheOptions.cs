@@ -21,6 +21,12 @@ public sealed class CacheOptions
     /// <summary>Not used yet: for the analytics reads, when they are cached.</summary>
     public TimeSpan AnalyticsTtl { get; set; } = TimeSpan.FromSeconds(3600);
 
+    /// <summary>
+    /// How long an invalidated key refuses new entries (it holds a tombstone): a read that loaded the database before
+    /// the change committed cannot store its stale result after the invalidation. Longer than any read takes.
+    /// </summary>
+    public TimeSpan InvalidationHold { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long one cache call may take before the request gives up on Redis and reads the database.</summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -11,6 +11,17 @@ namespace Crm.Api.Infrastructure.Caching;
 /// </summary>
 public sealed class RedisCache(RedisCircuit circuit, CacheTelemetry telemetry, IOptionsMonitor<CacheOptions> options)
 {
+    /// <summary>What an invalidated key holds for <see cref="CacheOptions.InvalidationHold"/>: not JSON, so a read takes it for a miss.</summary>
+    public const string Tombstone = "~invalidated";
+
+    // KEYS[1]: the entry's key; ARGV: the entry, the tombstone, the TTL (ms). Atomic, so no invalidation slips in
+    // between the check and the write.
+    private const string SetUnlessTombstone = """
+        if redis.call('GET', KEYS[1]) == ARGV[2] then return 0 end
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+        return 1
+        """;
+
     public CacheOptions Options => options.CurrentValue;
 
     public CacheTelemetry Telemetry => telemetry;
@@ -53,7 +64,11 @@ public sealed class RedisCache(RedisCircuit circuit, CacheTelemetry telemetry, I
         return (done, done && !value.IsNull ? (byte[]?)value : null);
     }
 
-    /// <summary>Stores an entry for <see cref="CacheOptions.TtlOf"/> its kind; skipped while Redis is unavailable.</summary>
+    /// <summary>
+    /// Stores an entry for <see cref="CacheOptions.TtlOf"/> its kind, unless the key holds a tombstone (it was
+    /// invalidated less than <see cref="CacheOptions.InvalidationHold"/> ago, so this value may predate the change);
+    /// skipped while Redis is unavailable.
+    /// </summary>
     public async Task SetAsync<T>(string kind, string key, T value, JsonSerializerOptions json)
     {
         if (!Options.Enabled)
@@ -61,7 +76,8 @@ public sealed class RedisCache(RedisCircuit circuit, CacheTelemetry telemetry, I
             return;
         }
         var bytes = JsonSerializer.SerializeToUtf8Bytes(value, json);
-        await circuit.TryAsync(kind, db => db.StringSetAsync(key, bytes, Options.TtlOf(kind)));
+        var ttl = (long)Options.TtlOf(kind).TotalMilliseconds;
+        await circuit.TryAsync(kind, db => db.ScriptEvaluateAsync(SetUnlessTombstone, [key], [bytes, Tombstone, ttl]));
     }
 
     /// <summary>The entry as <typeparamref name="T"/>, or default when it cannot be read (written by another version of the code): a miss.</summary>
@@ -82,7 +98,7 @@ public sealed class RedisCache(RedisCircuit circuit, CacheTelemetry telemetry, I
     }
 
     /// <summary>
-    /// Deletes <paramref name="keys"/> and increments <paramref name="generations"/> in one round trip, through the
+    /// Invalidates <paramref name="keys"/> (a tombstone for <see cref="CacheOptions.InvalidationHold"/>) and increments <paramref name="generations"/> in one round trip, through the
     /// circuit: false when Redis was unavailable (the outbox consumer deletes them again once it is back).
     /// </summary>
     public async Task<bool> TryInvalidateAsync(IReadOnlyCollection<string> keys, IReadOnlyCollection<string> generations)
@@ -99,14 +115,12 @@ public sealed class RedisCache(RedisCircuit circuit, CacheTelemetry telemetry, I
     public Task InvalidateAsync(IReadOnlyCollection<string> keys, IReadOnlyCollection<string> generations) =>
         keys.Count == 0 && generations.Count == 0 ? Task.CompletedTask : circuit.RunAsync(db => Invalidate(db, keys, generations));
 
-    private static Task Invalidate(IDatabase db, IReadOnlyCollection<string> keys, IReadOnlyCollection<string> generations)
+    private Task Invalidate(IDatabase db, IReadOnlyCollection<string> keys, IReadOnlyCollection<string> generations)
     {
-        // Sent together (StackExchange.Redis pipelines them on one connection): one round trip.
-        var pending = new List<Task>();
-        if (keys.Count > 0)
-        {
-            pending.Add(db.KeyDeleteAsync([.. keys.Select(k => (RedisKey)k)]));
-        }
+        // Sent together (StackExchange.Redis pipelines them on one connection): one round trip. A tombstone rather than
+        // a delete, so that a read still in flight cannot put back what it loaded before the change.
+        var hold = Options.InvalidationHold;
+        var pending = new List<Task>(keys.Select(key => db.StringSetAsync(key, Tombstone, hold)));
         pending.AddRange(generations.Select(generation => db.StringIncrementAsync(generation)));
         return Task.WhenAll(pending);
     }

@@ -71,6 +71,24 @@ internal sealed class CacheProbe : IDisposable
         }, "the outbox consumer \"cache\" to catch up");
     }
 
+    /// <summary>Whether <paramref name="key"/> holds an entry (not nothing, not an invalidation's tombstone).</summary>
+    public static async Task<bool> HasEntryAsync(string key)
+    {
+        var value = await Redis.StringGetAsync(key);
+        return !value.IsNull && value != RedisCache.Tombstone;
+    }
+
+    /// <summary>
+    /// Reads (<paramref name="read"/>) until <paramref name="key"/> holds an entry: a key invalidated a moment ago
+    /// refuses entries for <c>Cache:InvalidationHold</c> (1 s in the tests).
+    /// </summary>
+    public static Task WaitUntilCachedAsync(string key, Func<Task> read) =>
+        WaitUntilAsync(async () =>
+        {
+            await read();
+            return await HasEntryAsync(key);
+        }, $"{key} to be cached");
+
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
         var deadline = Stopwatch.StartNew();
@@ -80,7 +98,7 @@ internal sealed class CacheProbe : IDisposable
             {
                 Assert.Fail($"Gave up waiting for {what} after 30 s.");
             }
-            await Task.Delay(50);
+            await Task.Delay(100);
         }
     }
 

@@ -6,6 +6,7 @@ using Crm.Api.Infrastructure.Caching;
 using Crm.Api.Tests.Auth;
 using Crm.Api.Tests.Companies;
 using Crm.Api.Tests.Contacts;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Api.Tests.Caching;
 
@@ -26,10 +27,10 @@ public sealed class ContactCacheTests(ApiFactory factory) : IClassFixture<ApiFac
         var key = CacheKeys.Record("contact", owner.WorkspaceId, id);
         // The create's event deletes the key when the consumer gets to it: let it, before the reads.
         await CacheProbe.WaitForConsumerAsync(factory.Database);
-        Assert.False(await CacheProbe.Redis.KeyExistsAsync(key));
+        await CacheProbe.WaitUntilAsync(async () => !await CacheProbe.Redis.KeyExistsAsync(key), "the create's tombstone to expire");
 
         var (first, firstETag) = await GetAsync(owner, id);
-        Assert.True(await CacheProbe.Redis.KeyExistsAsync(key));
+        Assert.True(await CacheProbe.HasEntryAsync(key));
         var ttl = await CacheProbe.Redis.KeyTimeToLiveAsync(key);
         Assert.InRange(ttl!.Value, TimeSpan.FromSeconds(250), TimeSpan.FromSeconds(300));
         var hitsBefore = probe.Count("crm.cache.hits", "contact");
@@ -55,9 +56,8 @@ public sealed class ContactCacheTests(ApiFactory factory) : IClassFixture<ApiFac
         var (created, _) = await owner.CreateAsync(new { firstName = "Before", email = "before@x.com" });
         var id = created.GetProperty("id").GetGuid();
         await CacheProbe.WaitForConsumerAsync(factory.Database);
+        await CacheProbe.WaitUntilCachedAsync(CacheKeys.Record("contact", owner.WorkspaceId, id), () => GetAsync(owner, id));
         var (_, etag) = await GetAsync(owner, id);
-        await GetAsync(owner, id);
-        Assert.True(await CacheProbe.Redis.KeyExistsAsync(CacheKeys.Record("contact", owner.WorkspaceId, id)));
 
         using var patch = await owner.SendAsync(HttpMethod.Patch, $"/{id}", new { firstName = "After" }, etag);
         Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
@@ -67,16 +67,21 @@ public sealed class ContactCacheTests(ApiFactory factory) : IClassFixture<ApiFac
         var (read, readETag) = await GetAsync(owner, id);
         Assert.Equal("After", read.GetProperty("firstName").GetString());
         Assert.Equal(patchedETag, readETag);
+        // Once cached again, the entry has the new version.
+        await CacheProbe.WaitUntilCachedAsync(CacheKeys.Record("contact", owner.WorkspaceId, id), () => GetAsync(owner, id));
+        Assert.Equal(patchedETag, (await GetAsync(owner, id)).ETag);
+        Assert.Equal("After", (await GetAsync(owner, id)).Body.GetProperty("firstName").GetString());
 
         // Tags are part of the body: tagging the contact makes the next read show the tag.
         using var tag = await owner.Companies.WithResource("/api/v1/tags").SendAsync(HttpMethod.Post, "/", new { name = "vip" });
         Assert.Equal(HttpStatusCode.Created, tag.StatusCode);
         var tagId = (await tag.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        await GetAsync(owner, id);
+        await CacheProbe.WaitUntilCachedAsync(CacheKeys.Record("contact", owner.WorkspaceId, id), () => GetAsync(owner, id));
         using var tagging = await owner.SendAsync(HttpMethod.Put, $"/{id}/tags/{tagId}");
         Assert.True(tagging.IsSuccessStatusCode, $"tagging answered {(int)tagging.StatusCode}");
         var (tagged, _) = await GetAsync(owner, id);
         Assert.Equal(["vip"], tagged.GetProperty("tags").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        await CacheProbe.WaitUntilCachedAsync(CacheKeys.Record("contact", owner.WorkspaceId, id), () => GetAsync(owner, id));
 
         // A rename of the tag reaches no contact's row, yet the cached contact shows the new name.
         var (_, tagETag) = await ReadWithETagAsync(await owner.Companies.WithResource("/api/v1/tags").SendAsync(HttpMethod.Get, $"/{tagId}"));
@@ -100,8 +105,8 @@ public sealed class ContactCacheTests(ApiFactory factory) : IClassFixture<ApiFac
         var id = created.GetProperty("id").GetGuid();
         var key = CacheKeys.Record("contact", owner.WorkspaceId, id);
         await CacheProbe.WaitForConsumerAsync(factory.Database);
+        await CacheProbe.WaitUntilCachedAsync(key, () => GetAsync(owner, id));
         var (_, etag) = await GetAsync(owner, id);
-        Assert.True(await CacheProbe.Redis.KeyExistsAsync(key));
 
         // Another writer: SQL on the owner connection, no EF, no request of this host.
         await using (var update = factory.Database.DataSource.CreateCommand("UPDATE contacts SET first_name = 'Elsewhere' WHERE id = $1"))
@@ -110,7 +115,7 @@ public sealed class ContactCacheTests(ApiFactory factory) : IClassFixture<ApiFac
             Assert.Equal(1, await update.ExecuteNonQueryAsync());
         }
 
-        await CacheProbe.WaitUntilAsync(async () => !await CacheProbe.Redis.KeyExistsAsync(key), "the consumer to delete the contact's key");
+        await CacheProbe.WaitUntilAsync(async () => !await CacheProbe.HasEntryAsync(key), "the consumer to invalidate the contact's key");
         var (read, readETag) = await GetAsync(owner, id);
         Assert.Equal("Elsewhere", read.GetProperty("firstName").GetString());
         Assert.NotEqual(etag, readETag);
@@ -125,8 +130,7 @@ public sealed class ContactCacheTests(ApiFactory factory) : IClassFixture<ApiFac
         var (created, _) = await owner.CreateAsync(new { firstName = "Private", email = "private@x.com" });
         var id = created.GetProperty("id").GetGuid();
         await CacheProbe.WaitForConsumerAsync(factory.Database);
-        await GetAsync(owner, id);
-        Assert.True(await CacheProbe.Redis.KeyExistsAsync(CacheKeys.Record("contact", owner.WorkspaceId, id)));
+        await CacheProbe.WaitUntilCachedAsync(CacheKeys.Record("contact", owner.WorkspaceId, id), () => GetAsync(owner, id));
 
         // Another workspace reads its own key: nothing there, and its database has no such contact.
         using (var response = await stranger.SendAsync(HttpMethod.Get, $"/{id}"))
@@ -167,9 +171,8 @@ public sealed class ContactCacheTests(ApiFactory factory) : IClassFixture<ApiFac
         var (ownersContact, _) = await owner.CreateAsync(new { firstName = "Owner's", email = "owners@x.com" });
         var (matesId, ownersId) = (matesContact.GetProperty("id").GetGuid(), ownersContact.GetProperty("id").GetGuid());
         await CacheProbe.WaitForConsumerAsync(factory.Database);
-        await GetAsync(owner, matesId);
-        await GetAsync(owner, ownersId);
-        Assert.True(await CacheProbe.Redis.KeyExistsAsync(CacheKeys.Record("contact", owner.WorkspaceId, matesId)));
+        await CacheProbe.WaitUntilCachedAsync(CacheKeys.Record("contact", owner.WorkspaceId, matesId), () => GetAsync(owner, matesId));
+        await CacheProbe.WaitUntilCachedAsync(CacheKeys.Record("contact", owner.WorkspaceId, ownersId), () => GetAsync(owner, ownersId));
 
         Assert.Equal("Mate's", (await GetAsync(rep, matesId)).Body.GetProperty("firstName").GetString());
         using (var response = await rep.SendAsync(HttpMethod.Get, $"/{ownersId}"))
@@ -179,11 +182,31 @@ public sealed class ContactCacheTests(ApiFactory factory) : IClassFixture<ApiFac
 
         // The team goes; the contact does not change, so its entry stays, and the rep no longer sees it.
         await ExecuteAsync("UPDATE teams SET deleted_at = now() WHERE id = $1", teamId);
-        Assert.True(await CacheProbe.Redis.KeyExistsAsync(CacheKeys.Record("contact", owner.WorkspaceId, matesId)));
+        Assert.True(await CacheProbe.HasEntryAsync(CacheKeys.Record("contact", owner.WorkspaceId, matesId)));
         using (var response = await rep.SendAsync(HttpMethod.Get, $"/{matesId}"))
         {
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task A_read_that_loaded_before_an_invalidation_cannot_store_its_result_after_it()
+    {
+        var cache = factory.Services.GetRequiredService<RedisCache>();
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var key = CacheKeys.Record("contact", Guid.CreateVersion7(), Guid.CreateVersion7());
+        await cache.SetAsync("contact", key, new { firstName = "Old" }, json);
+        Assert.True(await CacheProbe.HasEntryAsync(key));
+
+        Assert.True(await cache.TryInvalidateAsync([key], []));
+        // The slow reader's SET arrives after the invalidation: refused while the tombstone lasts (1 s in the tests).
+        await cache.SetAsync("contact", key, new { firstName = "Stale" }, json);
+        Assert.False(await CacheProbe.HasEntryAsync(key));
+        Assert.Equal(RedisCache.Tombstone, (string?)await CacheProbe.Redis.StringGetAsync(key));
+
+        // After the hold, entries are stored again.
+        await CacheProbe.WaitUntilCachedAsync(key, () => cache.SetAsync("contact", key, new { firstName = "New" }, json));
+        Assert.Contains("New", (string?)await CacheProbe.Redis.StringGetAsync(key));
     }
 
     [Fact]

@@ -17,21 +17,24 @@ public sealed class PipelineCacheTests(ApiFactory factory) : IClassFixture<ApiFa
         var owner = (await CompanyApi.RegisterAsync(factory)).WithResource("/api/v1/pipelines");
         var pipelineId = (await ReadAsync(await owner.SendAsync(HttpMethod.Get, "/"))).Body.GetProperty("data")[0].GetProperty("id").GetGuid();
         await CacheProbe.WaitForConsumerAsync(factory.Database);
+        var pipelineKey = CacheKeys.Record("pipeline", owner.WorkspaceId, pipelineId);
+        var stagesKey = CacheKeys.Stages(owner.WorkspaceId, pipelineId);
+        await CacheProbe.WaitUntilCachedAsync(pipelineKey, () => owner.SendAsync(HttpMethod.Get, $"/{pipelineId}"));
 
         var (pipeline, pipelineETag) = await ReadAsync(await owner.SendAsync(HttpMethod.Get, $"/{pipelineId}"));
         var (again, againETag) = await ReadAsync(await owner.SendAsync(HttpMethod.Get, $"/{pipelineId}"));
         Assert.Equal(pipeline.GetRawText(), again.GetRawText());
         Assert.Equal(pipelineETag, againETag);
-        Assert.True(await CacheProbe.Redis.KeyExistsAsync(CacheKeys.Record("pipeline", owner.WorkspaceId, pipelineId)));
-        var ttl = await CacheProbe.Redis.KeyTimeToLiveAsync(CacheKeys.Record("pipeline", owner.WorkspaceId, pipelineId));
+        Assert.True(await CacheProbe.HasEntryAsync(pipelineKey));
+        var ttl = await CacheProbe.Redis.KeyTimeToLiveAsync(pipelineKey);
         Assert.InRange(ttl!.Value, TimeSpan.FromSeconds(850), TimeSpan.FromSeconds(900));
 
+        await CacheProbe.WaitUntilCachedAsync(stagesKey, () => owner.SendAsync(HttpMethod.Get, $"/{pipelineId}/stages"));
         var (stages, _) = await ReadAsync(await owner.SendAsync(HttpMethod.Get, $"/{pipelineId}/stages"));
         var hitsBefore = probe.Count("crm.cache.hits", "pipeline");
         var (stagesAgain, _) = await ReadAsync(await owner.SendAsync(HttpMethod.Get, $"/{pipelineId}/stages"));
         Assert.Equal(stages.GetRawText(), stagesAgain.GetRawText());
         Assert.Equal(hitsBefore + 1, probe.Count("crm.cache.hits", "pipeline"));
-        Assert.True(await CacheProbe.Redis.KeyExistsAsync(CacheKeys.Stages(owner.WorkspaceId, pipelineId)));
 
         // Through the API: the next read has the new name at once.
         var stageId = stages.GetProperty("data")[0].GetProperty("id").GetGuid();
@@ -44,17 +47,15 @@ public sealed class PipelineCacheTests(ApiFactory factory) : IClassFixture<ApiFa
         Assert.Equal("Renamed", renamed.GetProperty("data")[0].GetProperty("name").GetString());
 
         // By SQL (another writer): the stage's event is a pipeline event, and the consumer deletes the entries.
-        await owner.SendAsync(HttpMethod.Get, $"/{pipelineId}/stages");
         await CacheProbe.WaitForConsumerAsync(factory.Database);
-        await owner.SendAsync(HttpMethod.Get, $"/{pipelineId}/stages");
-        Assert.True(await CacheProbe.Redis.KeyExistsAsync(CacheKeys.Stages(owner.WorkspaceId, pipelineId)));
+        await CacheProbe.WaitUntilCachedAsync(stagesKey, () => owner.SendAsync(HttpMethod.Get, $"/{pipelineId}/stages"));
         await using (var update = factory.Database.DataSource.CreateCommand("UPDATE pipeline_stages SET name = 'BySql' WHERE id = $1"))
         {
             update.Parameters.AddWithValue(stageId);
             Assert.Equal(1, await update.ExecuteNonQueryAsync());
         }
         await CacheProbe.WaitUntilAsync(
-            async () => !await CacheProbe.Redis.KeyExistsAsync(CacheKeys.Stages(owner.WorkspaceId, pipelineId)), "the consumer to delete the stage list");
+            async () => !await CacheProbe.HasEntryAsync(stagesKey), "the consumer to invalidate the stage list");
         var (bySql, _) = await ReadAsync(await owner.SendAsync(HttpMethod.Get, $"/{pipelineId}/stages"));
         Assert.Equal("BySql", bySql.GetProperty("data")[0].GetProperty("name").GetString());
 
