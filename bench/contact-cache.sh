@@ -60,8 +60,9 @@ done
 # The first 50 contacts warm both processes up (JIT, pools); the rest are measured.
 head -50 "$work/ids" >"$work/warm"
 tail -n +51 "$work/ids" >"$work/measured"
-# Let the outbox consumer "cache" handle the creates' events before the first pass (it deletes the keys they name).
-sleep 3
+# Let the outbox consumer "cache" handle the creates' events, and their tombstones (Cache:InvalidationHold, 5 s) expire,
+# before the first pass.
+sleep 7
 
 # pass NAME API IDS: one GET of each id over one connection; prints p50, p95, mean (ms).
 pass() {
