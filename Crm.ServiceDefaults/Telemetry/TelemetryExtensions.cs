@@ -46,6 +46,7 @@ public static class TelemetryExtensions
         "Npgsql",
         "Crm.Outbox",
         "Crm.Search",
+        "Crm.Cache",
     ];
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

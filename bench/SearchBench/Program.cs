@@ -210,6 +210,8 @@ internal sealed class Names(Random random)
 
     private static readonly string[] Titles = ["CEO", "CTO", "VP Sales", "Account Executive", "Buyer", "Engineer", "Office Manager", "CFO"];
 
+    private long _emails;
+
     public string First() => Capital(Firsts[random.Next(Firsts.Length)]);
 
     public string Last() => Capital(Lasts[random.Next(Lasts.Length)]);
@@ -221,7 +223,7 @@ internal sealed class Names(Random random)
     public (string First, string Last, string Email, string Title) Contact()
     {
         var (first, last) = (First(), Last());
-        return (first, last, $"{first}.{last}{random.Next(1000)}@{Company().Split(' ')[0]}.example".ToLowerInvariant(),
+        return (first, last, $"{first}.{last}.{++_emails}@{Company().Split(' ')[0]}.example".ToLowerInvariant(),
             Titles[random.Next(Titles.Length)]);
     }
 

@@ -32,6 +32,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("RateLimits:UserPerMinute", "100000");
         builder.UseSetting("RateLimits:WorkspacePerMinute", "100000");
         builder.UseSetting("RateLimits:AnonymousPerMinute", "100000");
+        // Invalidated cache keys refuse new entries for a second rather than five (Caching tests wait for it to pass).
+        builder.UseSetting("Cache:InvalidationHold", "00:00:01");
         // Membership changes made by raw SQL take effect on the next request.
         builder.UseSetting("Auth:MembershipCacheDuration", "00:00:00");
         // Reminders come due within a second rather than half a minute (NotificationTests poll for them).

@@ -1,3 +1,4 @@
+using Crm.Api.Infrastructure.Caching;
 using Crm.Api.Infrastructure.Resources;
 using Crm.Domain.Contacts;
 using Crm.Domain.Records;
@@ -27,6 +28,7 @@ public static class ContactEndpoints
         New = id => new Contact { Id = id },
         Listing = ContactListing.Schema,
         ObjectType = ObjectType.Contact,
+        CacheKind = CacheKeys.ContactKind,
         ToInput = c => c.ToInput(),
         ToResponse = c => c.ToResponse(),
         WithTags = (response, tags) => response with { Tags = tags },

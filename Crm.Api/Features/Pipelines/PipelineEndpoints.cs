@@ -1,4 +1,5 @@
 using Crm.Api.Infrastructure.Access;
+using Crm.Api.Infrastructure.Caching;
 using Crm.Api.Infrastructure.Resources;
 using Crm.Domain.Pipelines;
 using Microsoft.EntityFrameworkCore;
@@ -44,6 +45,7 @@ public static class PipelineEndpoints
         BatchResponseType = typeof(PipelineBatchResponse),
         ToBatchResponse = responses => new PipelineBatchResponse(responses),
         WorkspaceWide = true,
+        CacheKind = CacheKeys.PipelineKind,
         WritePermission = Permission.ConfigurationManage,
     };
 

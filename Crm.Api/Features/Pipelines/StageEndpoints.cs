@@ -2,11 +2,13 @@ using Crm.Api.Infrastructure.OpenApi;
 using System.Text.Json.Nodes;
 using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Auditing;
+using Crm.Api.Infrastructure.Caching;
 using Crm.Api.Infrastructure.Concurrency;
 using Crm.Api.Infrastructure.Patching;
 using Crm.Api.Infrastructure.Resources;
 using Crm.Domain;
 using Crm.Domain.Pipelines;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Api.Features.Pipelines;
@@ -69,14 +71,30 @@ internal static class StageEndpoints
     public static IQueryable<PipelineStage> LiveStages(CrmDbContext db, Guid pipelineId) =>
         db.PipelineStages.Where(s => s.PipelineId == pipelineId && s.DeletedAt == null).OrderBy(s => s.Position);
 
-    private static async Task<IResult> ListAsync(Guid pipelineId, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
+    /// <summary>
+    /// Read through the cache (<see cref="CacheKeys.Stages"/>, the pipeline's TTL): stages are workspace configuration
+    /// every member sees, and any change of the pipeline or its stages deletes the entry.
+    /// </summary>
+    private static async Task<IResult> ListAsync(
+        Guid pipelineId, [AsParameters] ResourceServices services, [FromServices] RecordCache cache, CancellationToken cancellationToken)
     {
-        if (!await services.Db.Pipelines.AnyAsync(p => p.Id == pipelineId && p.DeletedAt == null, cancellationToken))
+        var list = services.Db.Session.WorkspaceId is { } workspaceId
+            ? await cache.GetOrAddAsync(
+                CacheKeys.PipelineKind, CacheKeys.Stages(workspaceId, pipelineId), ct => LoadAsync(services.Db, pipelineId, ct),
+                services.Json, cancellationToken)
+            : await LoadAsync(services.Db, pipelineId, cancellationToken);
+        return list is null ? PipelineEndpoints.NotFound() : TypedResults.Ok(list);
+    }
+
+    /// <summary>The live stages of a live pipeline, or null when there is no such pipeline.</summary>
+    private static async Task<StageList?> LoadAsync(CrmDbContext db, Guid pipelineId, CancellationToken cancellationToken)
+    {
+        if (!await db.Pipelines.AnyAsync(p => p.Id == pipelineId && p.DeletedAt == null, cancellationToken))
         {
-            return PipelineEndpoints.NotFound();
+            return null;
         }
-        var stages = await LiveStages(services.Db, pipelineId).AsNoTracking().ToListAsync(cancellationToken);
-        return TypedResults.Ok(new StageList([.. stages.Select(s => s.ToResponse())]));
+        var stages = await LiveStages(db, pipelineId).AsNoTracking().ToListAsync(cancellationToken);
+        return new StageList([.. stages.Select(s => s.ToResponse())]);
     }
 
     private static async Task<IResult> GetAsync(Guid pipelineId, Guid stageId, [AsParameters] ResourceServices services, CancellationToken cancellationToken)

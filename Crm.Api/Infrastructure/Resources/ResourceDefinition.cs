@@ -126,6 +126,13 @@ public sealed class ResourceDefinition<TEntity, TInput, TResponse>
     /// <summary>What a caller needs to create, change, delete and restore these records (<see cref="Roles"/>).</summary>
     public Permission WritePermission { get; init; } = Permission.RecordsWrite;
 
+    /// <summary>
+    /// Set ("contact", "pipeline": <see cref="Caching.CacheKeys"/>), <c>GET /{id}</c> reads through the Redis cache
+    /// (<see cref="Caching.RecordCache"/>): the entry is the record as the workspace sees it, and the caller's record
+    /// scope is checked on every read. Not with <see cref="Visibility"/>.
+    /// </summary>
+    public string? CacheKind { get; init; }
+
     /// <summary>Who sees which records, when neither record scope nor <see cref="WorkspaceWide"/> says it (saved views).</summary>
     public Func<ResourceServices, IQueryable<TEntity>, IQueryable<TEntity>>? Visibility { get; init; }
 

@@ -1,9 +1,11 @@
+using Crm.Api.Infrastructure.Caching;
 using Crm.Api.Infrastructure.Concurrency;
 using Crm.Api.Infrastructure.Export;
 using Crm.Api.Infrastructure.Listing;
 using Crm.Api.Infrastructure.Patching;
 using Crm.Domain.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Api.Infrastructure.Resources;
@@ -38,8 +40,12 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
             services.Json, services.Clock, cancellationToken);
 
     public async Task<Results<Ok<TResponse>, ProblemHttpResult>> GetAsync(
-        Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)
+        Guid id, [AsParameters] ResourceServices services, [FromServices] RecordCache cache, CancellationToken cancellationToken)
     {
+        if (resource.CacheKind is { } kind && services.Db.Session.WorkspaceId is { } workspaceId)
+        {
+            return await GetCachedAsync(kind, workspaceId, id, services, cache, cancellationToken);
+        }
         var record = await Visible(services).AsNoTracking().FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
         if (record is null)
         {
@@ -47,6 +53,47 @@ internal sealed partial class ResourceEndpoints<TEntity, TInput, TResponse>(Reso
         }
         services.HttpContext.Response.SetETag(record.Version);
         return TypedResults.Ok(await resource.ToResponseAsync(services, record, cancellationToken));
+    }
+
+    /// <summary>
+    /// GET through the cache: the entry is the record as the workspace sees it (cached whoever asked first), so the
+    /// caller's record scope is checked here on every read, a hit included; a record they may not see answers 404
+    /// exactly as without the cache.
+    /// </summary>
+    private async Task<Results<Ok<TResponse>, ProblemHttpResult>> GetCachedAsync(
+        string kind, Guid workspaceId, Guid id, ResourceServices services, RecordCache cache, CancellationToken cancellationToken)
+    {
+        var entry = await cache.GetOrLoadAsync(kind, workspaceId, id, async ct =>
+        {
+            // The workspace's live record (query filter and RLS), before record scope.
+            var record = await resource.Set(services.Db).AsNoTracking().Where(ResourceRecords.IsLive<TEntity>())
+                .FirstOrDefaultAsync(ResourceRecords.HasId<TEntity>(id), ct);
+            return record is null
+                ? null
+                : new CachedRecord<TResponse>(await resource.ToResponseAsync(services, record, ct), record.Version, record.OwnerId);
+        }, services.Json, cancellationToken);
+        if (entry is null || !await MaySeeAsync(services, id, entry.OwnerId, cancellationToken))
+        {
+            return NotFound();
+        }
+        services.HttpContext.Response.SetETag(entry.Version);
+        return TypedResults.Ok(entry.Response);
+    }
+
+    /// <summary>
+    /// Whether the caller's record scope covers a record of the workspace with this owner: as <see cref="Visible"/>
+    /// decides it, in memory for scopes all and own, by the database for scope team (teams change without the record).
+    /// </summary>
+    private async Task<bool> MaySeeAsync(ResourceServices services, Guid id, Guid? ownerId, CancellationToken cancellationToken)
+    {
+        var caller = services.Caller;
+        if (resource.WorkspaceWide || caller.Scope == RecordScope.All)
+        {
+            return true;
+        }
+        return caller.Scope == RecordScope.Own
+            ? ownerId == caller.UserId
+            : await Visible(services).AnyAsync(ResourceRecords.HasId<TEntity>(id), cancellationToken);
     }
 
     public async Task<IResult> PatchAsync(Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken)

@@ -25,6 +25,11 @@ public static class ResourceMapping
             throw new InvalidOperationException(
                 $"{typeof(TInput).Name} must implement {nameof(ICustomFieldsInput)}: {resource.Plural} have an object type, so their custom fields are validated.");
         }
+        if (resource.CacheKind is not null && resource.Visibility is not null)
+        {
+            throw new InvalidOperationException(
+                $"{resource.Plural} decide who sees them by Visibility, which a cached read cannot check: set no CacheKind.");
+        }
         var handlers = new ResourceEndpoints<TEntity, TInput, TResponse>(resource);
         var (singular, plural) = (resource.EntityType, resource.Plural);
         var group = routes.MapGroup(resource.Route).WithTags(resource.OperationPlural).RequireAuthorization()
