@@ -54,8 +54,10 @@ public sealed class PostgresSearchBackend(NpgsqlDataSource dataSource) : ISearch
         DateTimeOffset started;
         await using (var connection = await OpenIndexerAsync(cancellationToken))
         await using (var command = new NpgsqlCommand("SELECT clock_timestamp()", connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            started = (DateTimeOffset)(await command.ExecuteScalarAsync(cancellationToken))!;
+            await reader.ReadAsync(cancellationToken);
+            started = reader.GetFieldValue<DateTimeOffset>(0);
         }
 
         long written = 0;

@@ -1,5 +1,7 @@
 using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Resources;
+using System.Text.Json;
+using Crm.Api.Infrastructure.Caching;
 using Crm.Domain.Search;
 
 namespace Crm.Api.Features.Search;
@@ -38,7 +40,7 @@ public static class SearchEndpoints
 
     private static async Task<IResult> SearchAsync(
         [AsParameters] ResourceServices services, SearchServiceClient searchService, PostgresSearchBackend postgres,
-        CancellationToken cancellationToken)
+        SearchResultCache cache, CancellationToken cancellationToken)
     {
         var workspaceId = services.Db.Session.WorkspaceId!.Value;
         var owners = await services.Caller.VisibleOwnersAsync(services.Db, cancellationToken);
@@ -48,19 +50,40 @@ public static class SearchEndpoints
             return TypedResults.ValidationProblem(errors, title: "The search parameters are not valid.");
         }
 
+        // The request, record scope included, is the cache key: two callers with different scopes never share a result.
+        var answer = await cache.GetOrAddAsync(workspaceId, JsonSerializer.Serialize(request),
+            ct => AnswerAsync(request, searchService, postgres, ct), cancellationToken);
+        if (answer.Errors is not null)
+        {
+            return TypedResults.ValidationProblem(answer.Errors, title: "The search parameters are not valid.");
+        }
+        services.HttpContext.Response.Headers[SourceHeader] = answer.Source;
+        return TypedResults.Ok(answer.Results);
+    }
+
+    /// <summary>Crm.Search's answer, or PostgreSQL's in-process when Crm.Search cannot answer.</summary>
+    private static async Task<SearchAnswer> AnswerAsync(
+        SearchRequest request, SearchServiceClient searchService, PostgresSearchBackend postgres, CancellationToken cancellationToken)
+    {
         var (results, refusal) = await searchService.TrySearchAsync(request, cancellationToken);
         if (refusal is not null)
         {
-            return TypedResults.ValidationProblem(refusal.Errors, title: "The search parameters are not valid.");
+            return new SearchAnswer(null, null, refusal.Errors);
         }
-        services.HttpContext.Response.Headers[SourceHeader] = results is null ? "postgresql-fallback" : "search-service";
+        if (results is not null)
+        {
+            return new SearchAnswer(results, "search-service", null);
+        }
         try
         {
-            return TypedResults.Ok(results ?? await postgres.SearchAsync(request, cancellationToken));
+            return new SearchAnswer(await postgres.SearchAsync(request, cancellationToken), "postgresql-fallback", null);
         }
         catch (ArgumentException e)
         {
-            return TypedResults.ValidationProblem(SearchQueryParser.ErrorsOf(e), title: "The search parameters are not valid.");
+            return new SearchAnswer(null, null, SearchQueryParser.ErrorsOf(e));
         }
     }
+
+    /// <summary>What a search answered (cached as a whole): results and where they came from, or validation errors.</summary>
+    private sealed record SearchAnswer(SearchResults? Results, string? Source, IDictionary<string, string[]>? Errors);
 }

@@ -1,3 +1,5 @@
+using Crm.Domain.Search;
+
 namespace Crm.Api.Infrastructure.Caching;
 
 /// <summary>
@@ -22,7 +24,7 @@ public static class CacheKeys
     /// The workspace's search generation: bumped by every change event, and part of every search key, so a change
     /// makes all of the workspace's cached results unreachable at once (they expire by their TTL).
     /// </summary>
-    public static string SearchGeneration(Guid workspaceId) => $"{SearchKind}:{workspaceId}:generation";
+    public static string SearchGeneration(Guid workspaceId) => SearchResultGeneration.Key(workspaceId);
 
     /// <summary><c>search:{ws}:{generation}:{hash}</c>: a result of the workspace's search as of a generation.</summary>
     public static string Search(Guid workspaceId, long generation, string requestHash) => $"{SearchKind}:{workspaceId}:{generation}:{requestHash}";

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Text.Json.Serialization;
 using Crm.Domain;
 using Crm.Domain.Search;
 using Crm.Domain.Tenancy;
@@ -186,6 +187,7 @@ public sealed class SearchIndexMaintenance(
     }
 }
 
+[JsonConverter(typeof(JsonStringEnumConverter<RebuildState>))]
 public enum RebuildState
 {
     NeverRun,

@@ -4,6 +4,7 @@ using Crm.Domain.Search;
 using Crm.Domain.Tenancy;
 using Crm.Search.Features.Documents;
 using Microsoft.EntityFrameworkCore;
+using StackExchange.Redis;
 
 namespace Crm.Search.Features.Indexing;
 
@@ -16,6 +17,7 @@ public sealed class SearchIndexer(
     IDbContextFactory<CrmDbContext> contexts,
     ISearchBackend backend,
     IEnumerable<ISearchDocumentSource> sources,
+    IConnectionMultiplexer redis,
     SearchTelemetry telemetry) : IOutboxHandler
 {
     public const string ConsumerName = "search";
@@ -55,6 +57,11 @@ public sealed class SearchIndexer(
 
         await backend.UpsertAsync(documents, cancellationToken);
         await backend.DeleteAsync(workspaceId, gone, cancellationToken);
+        if (redis.IsConnected)
+        {
+            // Fire and forget: Redis down must not slow indexing (without Redis there are no cached results to retire).
+            redis.GetDatabase().StringIncrement(SearchResultGeneration.Key(workspaceId), flags: CommandFlags.FireAndForget);
+        }
         foreach (var type in documents.GroupBy(d => d.Type))
         {
             telemetry.Written.Add(type.Count(), new KeyValuePair<string, object?>("type", type.Key));
