@@ -9,26 +9,12 @@ cd "$(dirname "$0")/.."
 rows=${1:-100000}
 runs=${2:-1}
 
-work=$(mktemp -d /tmp/crm-import-bench-XXXXXX)
-chmod 755 "$work"  # PostgreSQL runs as its own user, which must reach the data directory
-infra_pid=""
 api_pid=""
-cleanup() {
+bench_cleanup() {
   [[ -n "$api_pid" ]] && kill -TERM "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null || true
-  [[ -n "$infra_pid" ]] && kill -TERM "$infra_pid" 2>/dev/null && wait "$infra_pid" 2>/dev/null || true
-  rm -rf "$work"
 }
-trap cleanup EXIT
-
-CRM_APPHOST_MODE=local dotnet Crm.AppHost/bin/Debug/net10.0/Crm.AppHost.dll --infra-only \
-  --data-dir "$work/data" --port-base 0 --env-file "$work/infra.env" >"$work/infra.log" 2>&1 &
-infra_pid=$!
-while [[ ! -f "$work/infra.env" ]]; do
-  kill -0 "$infra_pid" 2>/dev/null || { cat "$work/infra.log" >&2; exit 1; }
-  sleep 0.2
-done
-# shellcheck disable=SC1091
-source "$work/infra.env"
+# shellcheck source=bench/infra.sh
+source bench/infra.sh
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 api="http://127.0.0.1:$port"
