@@ -6,8 +6,9 @@ using Crm.ServiceDefaults.Resilience;
 namespace Crm.Api.Features.Search;
 
 /// <summary>
-/// Crm.Search's query API, found through service discovery ("search"). A failed call (unreachable, 5xx, slower than
-/// <see cref="AttemptTimeout"/>) returns null and the API answers from PostgreSQL itself; for
+/// Crm.Search's query API, found through service discovery ("search"). A failed call (unreachable, 5xx, an answer
+/// that does not parse, slower than <see cref="AttemptTimeout"/>) returns no results and the API answers from
+/// PostgreSQL itself; for
 /// <see cref="SkipAfterFailure"/> afterwards it does not try again, so a search service that is down costs one slow
 /// request, not one per search.
 /// </summary>
@@ -60,7 +61,7 @@ public sealed class SearchServiceClient(HttpClient http, TimeProvider time, ILog
             logger.LogWarning("Crm.Search answered {Status}; searching PostgreSQL in-process", (int)response.StatusCode);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested &&
-                                  e is HttpRequestException or OperationCanceledException or Polly.ExecutionRejectedException)
+                                  e is HttpRequestException or OperationCanceledException or Polly.ExecutionRejectedException or System.Text.Json.JsonException)
         {
             logger.LogWarning("Crm.Search is unreachable ({Reason}); searching PostgreSQL in-process for the next {Skip}", e.Message, SkipAfterFailure);
         }

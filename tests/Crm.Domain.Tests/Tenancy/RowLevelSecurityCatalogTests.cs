@@ -18,6 +18,13 @@ public sealed class RowLevelSecurityCatalogTests
     private static readonly HashSet<string> GlobalTables =
         ["users", "user_claims", "user_logins", "user_tokens", "data_protection_keys", "outbox_consumers"];
 
+    /// <summary>
+    /// Tables with row-level security on but not forced, so that the SECURITY DEFINER functions that query them (as
+    /// their owner) can use the GIN indexes row-level security would rule out; the functions filter by the session's
+    /// workspace themselves (migration 0018, and a test in Crm.Search.Tests that calls them for another workspace).
+    /// </summary>
+    private static readonly HashSet<string> OwnerQueriedTables = ["search_documents", "search_terms"];
+
     [Fact]
     public async Task Every_table_with_a_workspace_is_isolated_by_a_forced_policy()
     {
@@ -40,6 +47,7 @@ public sealed class RowLevelSecurityCatalogTests
             ORDER BY 1
             """);
 
+        unprotected.RemoveAll(line => OwnerQueriedTables.Contains(line.Split(':')[0]) && line.EndsWith(": not forced", StringComparison.Ordinal));
         Assert.True(unprotected.Count == 0, "Tables without workspace isolation:\n" + string.Join("\n", unprotected));
     }
 
