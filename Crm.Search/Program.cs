@@ -22,8 +22,9 @@ var app = builder.Build();
 
 app.UseProblemDetailsErrors();
 app.MapDefaultEndpoints();
-app.MapSearchEndpoints();
-app.MapIndexEndpoints();
+var internalApi = app.MapGroup("").RequireSearchServiceKey();
+internalApi.MapSearchEndpoints();
+internalApi.MapIndexEndpoints();
 
 app.Run();
 

@@ -4,6 +4,8 @@ using Crm.Domain.Tenancy;
 using Crm.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Crm.Search.Tests;
@@ -62,10 +64,18 @@ public sealed class SearchServiceFactory : WebApplicationFactory<Program>, IAsyn
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>A client of Crm.Search as Crm.Api is: with the deployment's <see cref="SearchServiceKey"/>.</summary>
+    public HttpClient CreateServiceClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add(SearchServiceKey.HeaderName, SearchServiceKey.From(Services.GetRequiredService<IConfiguration>()));
+        return client;
+    }
+
     /// <summary>GET /search in <paramref name="workspaceId"/> with scope "all" unless the query says otherwise.</summary>
     public async Task<SearchResults> SearchAsync(Guid workspaceId, string query)
     {
-        var response = await CreateClient().GetAsync(SearchUri(workspaceId, query));
+        var response = await CreateServiceClient().GetAsync(SearchUri(workspaceId, query));
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<SearchResults>())!;
     }

@@ -12,7 +12,7 @@ namespace Crm.Api.Features.Search;
 /// <see cref="SkipAfterFailure"/> afterwards it does not try again, so a search service that is down costs one slow
 /// request, not one per search.
 /// </summary>
-public sealed class SearchServiceClient(HttpClient http, TimeProvider time, ILogger<SearchServiceClient> logger)
+public sealed class SearchServiceClient(HttpClient http, IConfiguration configuration, TimeProvider time, ILogger<SearchServiceClient> logger)
 {
     public static readonly Uri BaseAddress = new("https+http://search/");
 
@@ -49,6 +49,10 @@ public sealed class SearchServiceClient(HttpClient http, TimeProvider time, ILog
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Get, uri).WithoutRetries();
+            if (SearchServiceKey.From(configuration) is { } key)
+            {
+                message.Headers.Add(SearchServiceKey.HeaderName, key);
+            }
             using var response = await http.SendAsync(message, timeout.Token);
             if (response.StatusCode == HttpStatusCode.OK)
             {

@@ -17,7 +17,7 @@ public sealed class IndexMaintenanceTests(SearchServiceFactory search) : IClassF
                 ('{changed}', '{search.WorkspaceA}', 'Changed', 'Driftless');
             """);
         await search.SearchUntilAsync(search.WorkspaceA, "q=driftless", r => r.Data.Count == 3);
-        var http = search.CreateClient();
+        var http = search.CreateServiceClient();
         Assert.True((await CheckAsync(http)).GetProperty("inSync").GetBoolean());
 
         // Drift behind the indexer's back: a document removed, one edited, one of a record that never existed.

@@ -126,8 +126,27 @@ public sealed class PostgresSearchTests(SearchServiceFactory search) : IClassFix
         Assert.Equal(25, seen.Count);
         Assert.Equal(25, seen.Distinct().Count());
 
-        var garbled = await search.CreateClient().GetAsync(SearchServiceFactory.SearchUri(search.WorkspaceA, "q=pagella&cursor=not-a-cursor"));
+        var garbled = await search.CreateServiceClient().GetAsync(SearchServiceFactory.SearchUri(search.WorkspaceA, "q=pagella&cursor=not-a-cursor"));
         Assert.Equal(HttpStatusCode.BadRequest, garbled.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("0123456789abcdef")]
+    public async Task A_caller_without_the_service_key_gets_a_401_and_no_records(string? key)
+    {
+        var client = search.CreateClient();
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Add(Crm.Domain.Search.SearchServiceKey.HeaderName, key);
+        }
+
+        using var response = await client.GetAsync(SearchServiceFactory.SearchUri(search.WorkspaceA, "q=a"));
+        using var rebuild = await client.PostAsync("/index/rebuild", null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Unauthorized, rebuild.StatusCode);
     }
 
     [Theory]
@@ -138,7 +157,7 @@ public sealed class PostgresSearchTests(SearchServiceFactory search) : IClassFix
     [InlineData("q=acme&owners=")]
     public async Task Bad_queries_are_a_400_problem(string query)
     {
-        var response = await search.CreateClient().GetAsync(SearchServiceFactory.SearchUri(search.WorkspaceA, query));
+        var response = await search.CreateServiceClient().GetAsync(SearchServiceFactory.SearchUri(search.WorkspaceA, query));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
