@@ -29,7 +29,7 @@ public sealed class SearchApiTests(ApiFactory factory) : IClassFixture<ApiFactor
 
         var (ownerHits, source) = await SearchAsync(owner, "quintesa marlow");
         Assert.Equal("postgresql-fallback", source);
-        Assert.Equal([ownersContact, repsContact], ownerHits.Order());
+        Assert.Equal(new[] { ownersContact, repsContact }.Order(), ownerHits.Order());
 
         Assert.Equal([repsContact], (await SearchAsync(rep, "quintesa marlow")).Hits);
         Assert.Equal([strangersContact], (await SearchAsync(stranger, "quintesa marlow")).Hits);
