@@ -132,6 +132,28 @@ BEGIN
 END
 $$;
 
+-- A tag renamed, deleted or restored changes every record it is on (their documents and cached copies show its name):
+-- an 'updated' event of each, changed = {tags}. Adding and removing a tag are taggings' own events.
+CREATE FUNCTION crm_outbox_tag_changes() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO outbox_events (workspace_id, entity_type, entity_id, action, changed, trace_parent)
+    SELECT DISTINCT g.workspace_id, g.entity_type::text, g.entity_id, 'updated', ARRAY['tags'],
+                    nullif(current_setting('crm.traceparent', true), '')
+    FROM new_rows n
+    JOIN old_rows o ON o.id = n.id
+    JOIN taggings g ON g.workspace_id = n.workspace_id AND g.tag_id = n.id
+    WHERE n.name IS DISTINCT FROM o.name OR n.deleted_at IS DISTINCT FROM o.deleted_at;
+    IF FOUND THEN
+        PERFORM pg_notify('crm_outbox', '');
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER tags_outbox_update AFTER UPDATE ON tags REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION crm_outbox_tag_changes();
+
 -- The triggers: one per table and operation, each with the transition tables of its operation.
 DO $$
 DECLARE

@@ -184,4 +184,22 @@ public sealed class PostgresSearchTests(SearchServiceFactory search) : IClassFix
         Assert.Equal(contact, Assert.Single(renamed.Data).Id);
         await search.SearchUntilAsync(search.WorkspaceA, "q=vanadium", r => r.Data.Count == 0);
     }
+
+    [Fact]
+    public async Task A_renamed_tag_is_renamed_in_the_documents_it_is_on()
+    {
+        var (company, tag) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        await search.ExecuteAsync(search.WorkspaceA, $"""
+            INSERT INTO companies (id, workspace_id, name) VALUES ('{company}', '{search.WorkspaceA}', 'Tagalong Freight');
+            INSERT INTO tags (id, workspace_id, name) VALUES ('{tag}', '{search.WorkspaceA}', 'prospect');
+            INSERT INTO taggings (id, workspace_id, tag_id, entity_type, entity_id) VALUES ('{Guid.CreateVersion7()}', '{search.WorkspaceA}', '{tag}', 'company', '{company}');
+            """);
+        await search.SearchUntilAsync(search.WorkspaceA, "q=tagalong&filter[tags]=prospect", r => r.Data.Count == 1);
+
+        await search.ExecuteAsync(search.WorkspaceA, $"UPDATE tags SET name = 'customer' WHERE id = '{tag}'");
+
+        var renamed = await search.SearchUntilAsync(search.WorkspaceA, "q=tagalong&filter[tags]=customer", r => r.Data.Count == 1);
+        Assert.Equal([new SearchFacetValue("customer", 1)], renamed.Facets["tags"]);
+        Assert.Empty((await search.SearchAsync(search.WorkspaceA, "q=tagalong&filter[tags]=prospect")).Data);
+    }
 }
