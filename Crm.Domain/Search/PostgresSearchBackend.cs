@@ -33,7 +33,7 @@ public sealed class PostgresSearchBackend(NpgsqlDataSource dataSource) : ISearch
         {
             return;
         }
-        await using var connection = await OpenIndexerAsync(cancellationToken);
+        await using var connection = await SearchIndexerSession.OpenAsync(dataSource, cancellationToken);
         await using var command = new NpgsqlCommand(
             """
             DELETE FROM search_documents d USING unnest(@types, @ids) AS k (type, id)
@@ -52,7 +52,7 @@ public sealed class PostgresSearchBackend(NpgsqlDataSource dataSource) : ISearch
     public async Task ReplaceAllAsync(IAsyncEnumerable<SearchDocument> documents, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         DateTimeOffset started;
-        await using (var connection = await OpenIndexerAsync(cancellationToken))
+        await using (var connection = await SearchIndexerSession.OpenAsync(dataSource, cancellationToken))
         await using (var command = new NpgsqlCommand("SELECT clock_timestamp()", connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -75,7 +75,7 @@ public sealed class PostgresSearchBackend(NpgsqlDataSource dataSource) : ISearch
         await AsIndexerAsync(batch, touch: true, cancellationToken);
         progress?.Report(written += batch.Count);
 
-        await using (var connection = await OpenIndexerAsync(cancellationToken))
+        await using (var connection = await SearchIndexerSession.OpenAsync(dataSource, cancellationToken))
         await using (var command = new NpgsqlCommand("DELETE FROM search_documents WHERE indexed_at < @started", connection))
         {
             command.Parameters.AddWithValue("started", started);
@@ -87,7 +87,7 @@ public sealed class PostgresSearchBackend(NpgsqlDataSource dataSource) : ISearch
     public async IAsyncEnumerable<(SearchKey Key, string Fingerprint)> IndexedAsync(
         Guid workspaceId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await OpenIndexerAsync(cancellationToken);
+        await using var connection = await SearchIndexerSession.OpenAsync(dataSource, cancellationToken);
         await using var command = new NpgsqlCommand(
             "SELECT type, id, fingerprint FROM search_documents WHERE workspace_id = @workspace", connection);
         command.Parameters.AddWithValue("workspace", workspaceId);
@@ -207,7 +207,7 @@ public sealed class PostgresSearchBackend(NpgsqlDataSource dataSource) : ISearch
                 D: SearchText.Fold(Truncate(d.Body))))
             .ToList();
 
-        await using var connection = await OpenIndexerAsync(cancellationToken);
+        await using var connection = await SearchIndexerSession.OpenAsync(dataSource, cancellationToken);
         await using var command = new NpgsqlCommand(
             """
             WITH documents AS (
@@ -243,24 +243,6 @@ public sealed class PostgresSearchBackend(NpgsqlDataSource dataSource) : ISearch
     }
 
     private static string? Truncate(string? body) => body is { Length: > MaxBodyLength } ? body[..MaxBodyLength] : body;
-
-    /// <summary>A connection acting as the search indexer: no workspace, every workspace's index rows.</summary>
-    private async Task<NpgsqlConnection> OpenIndexerAsync(CancellationToken cancellationToken)
-    {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await TenantSession.None.ApplyAsync(connection, cancellationToken);
-            await using var command = new NpgsqlCommand("SELECT set_config('crm.worker', 'search', false)", connection);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
 
     private static readonly JsonSerializerOptions RowJson = new(JsonSerializerDefaults.Web)
     {

@@ -17,7 +17,15 @@ public static class SearchEndpoints
 
     public static IHostApplicationBuilder AddCrmSearch(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHttpClient<SearchServiceClient>(client => client.BaseAddress = SearchServiceClient.BaseAddress);
+        var serviceKey = SearchServiceKey.From(builder.Configuration);
+        builder.Services.AddHttpClient<SearchServiceClient>(client =>
+        {
+            client.BaseAddress = SearchServiceClient.BaseAddress;
+            if (serviceKey is not null)
+            {
+                client.DefaultRequestHeaders.Add(SearchServiceKey.HeaderName, serviceKey);
+            }
+        });
         builder.Services.AddSingleton<PostgresSearchBackend>();
         return builder;
     }

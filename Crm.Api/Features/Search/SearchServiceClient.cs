@@ -10,9 +10,10 @@ namespace Crm.Api.Features.Search;
 /// that does not parse, slower than <see cref="AttemptTimeout"/>) returns no results and the API answers from
 /// PostgreSQL itself; for
 /// <see cref="SkipAfterFailure"/> afterwards it does not try again, so a search service that is down costs one slow
-/// request, not one per search.
+/// request, not one per search. Its requests carry the <see cref="SearchServiceKey"/> (a default header, set in
+/// AddCrmSearch).
 /// </summary>
-public sealed class SearchServiceClient(HttpClient http, IConfiguration configuration, TimeProvider time, ILogger<SearchServiceClient> logger)
+public sealed class SearchServiceClient(HttpClient http, TimeProvider time, ILogger<SearchServiceClient> logger)
 {
     public static readonly Uri BaseAddress = new("https+http://search/");
 
@@ -49,10 +50,6 @@ public sealed class SearchServiceClient(HttpClient http, IConfiguration configur
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Get, uri).WithoutRetries();
-            if (SearchServiceKey.From(configuration) is { } key)
-            {
-                message.Headers.Add(SearchServiceKey.HeaderName, key);
-            }
             using var response = await http.SendAsync(message, timeout.Token);
             if (response.StatusCode == HttpStatusCode.OK)
             {

@@ -68,7 +68,9 @@ public abstract class DocumentSource<TRow> : ISearchDocumentSource
 
     /// <summary>A person's name, else the fallback (an email), else a placeholder: a title is never empty.</summary>
     protected static string Name(string? first, string? last, string? fallback) =>
-        Line(first, last)?.Replace(" · ", " ", StringComparison.Ordinal) ?? fallback ?? "(no name)";
+        string.Join(' ', new[] { first, last }.Where(part => !string.IsNullOrWhiteSpace(part))) is { Length: > 0 } name
+            ? name
+            : fallback ?? "(no name)";
 
     /// <summary>An email's domain ("acme.com"), so that a search for the domain finds the people at it.</summary>
     protected static string? DomainOf(string? email) => email?.IndexOf('@') is int at and >= 0 ? email[(at + 1)..] : null;

@@ -147,12 +147,10 @@ public sealed class SearchIndexMaintenance(
 
     private async Task<List<Guid>> WorkspacesAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenWorkerAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            "SELECT set_config('crm.worker', 'search', false); SELECT * FROM crm_search_workspaces()", connection);
+        await using var connection = await SearchIndexerSession.OpenAsync(dataSource, cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT * FROM crm_search_workspaces()", connection);
         var workspaces = new List<Guid>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             workspaces.Add(reader.GetGuid(0));
@@ -162,7 +160,7 @@ public sealed class SearchIndexMaintenance(
 
     private async Task<long> IndexerPositionAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenWorkerAsync(cancellationToken);
+        await using var connection = await SearchIndexerSession.OpenAsync(dataSource, cancellationToken);
         await using var command = new NpgsqlCommand("SELECT position FROM outbox_consumers WHERE name = @name", connection);
         command.Parameters.AddWithValue("name", SearchIndexer.ConsumerName);
         return await command.ExecuteScalarAsync(cancellationToken) as long? ?? 0;
@@ -170,20 +168,12 @@ public sealed class SearchIndexMaintenance(
 
     private async Task RewindIndexerAsync(long position, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenWorkerAsync(cancellationToken);
+        await using var connection = await SearchIndexerSession.OpenAsync(dataSource, cancellationToken);
         await using var command = new NpgsqlCommand(
             "UPDATE outbox_consumers SET position = least(position, @position), updated_at = now() WHERE name = @name", connection);
         command.Parameters.AddWithValue("name", SearchIndexer.ConsumerName);
         command.Parameters.AddWithValue("position", position);
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>A connection of the application role acting for no workspace.</summary>
-    private async Task<NpgsqlConnection> OpenWorkerAsync(CancellationToken cancellationToken)
-    {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await TenantSession.None.ApplyAsync(connection, cancellationToken);
-        return connection;
     }
 }
 

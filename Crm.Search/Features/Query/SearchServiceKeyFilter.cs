@@ -5,20 +5,14 @@ namespace Crm.Search.Features.Query;
 public static class SearchServiceKeyFilter
 {
     /// <summary>
-    /// Answers 401 to a request without the <see cref="SearchServiceKey"/> of this deployment: Crm.Search trusts the
-    /// workspace and record scope it is given, so only the app's own services may ask.
+    /// Answers 401 to a request without this deployment's <see cref="SearchServiceKey"/> (<paramref name="expected"/>,
+    /// computed once at start; null checks nothing): Crm.Search trusts the workspace and record scope it is given, so
+    /// only the app's own services may ask.
     /// </summary>
-    public static RouteGroupBuilder RequireSearchServiceKey(this RouteGroupBuilder group)
+    public static RouteGroupBuilder RequireSearchServiceKey(this RouteGroupBuilder group, string? expected)
     {
-        string? expected = null;
-        var known = false;
         group.AddEndpointFilter(async (context, next) =>
         {
-            if (!known)
-            {
-                expected = SearchServiceKey.From(context.HttpContext.RequestServices.GetRequiredService<IConfiguration>());
-                known = true;
-            }
             if (expected is not null && !SearchServiceKey.Matches(expected, context.HttpContext.Request.Headers[SearchServiceKey.HeaderName]))
             {
                 return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
