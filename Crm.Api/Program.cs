@@ -1,3 +1,4 @@
+using Crm.Api.Features.Ai;
 using Crm.Api.Features.Auth;
 using Crm.Api.Features;
 using Crm.Api.Features.Demo;
@@ -27,6 +28,7 @@ builder.AddCrmImports();
 builder.AddCrmNotifications();
 builder.AddCrmDemo();
 builder.AddCrmSearch();
+builder.AddCrmAi();
 
 var app = builder.Build();
 
@@ -38,6 +40,7 @@ app.MapCrmOpenApi();
 app.MapServiceInfoEndpoints();
 app.MapResourceEndpoints();
 app.MapSearchEndpoints();
+app.MapSemanticSearchEndpoints();
 
 app.Run();
 

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Crm.Domain.Activities;
+using Crm.Domain.Ai;
 using Crm.Domain.Auditing;
 using Crm.Domain.Comments;
 using Crm.Domain.Companies;
@@ -113,6 +114,20 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options)
     public DbSet<ImportJobFile> ImportJobFiles => Set<ImportJobFile>();
 
     public DbSet<ImportJobError> ImportJobErrors => Set<ImportJobError>();
+
+    public DbSet<AiModel> AiModels => Set<AiModel>();
+
+    public DbSet<AiPrediction> AiPredictions => Set<AiPrediction>();
+
+    public DbSet<AiTask> AiTasks => Set<AiTask>();
+
+    public DbSet<CustomerSegment> CustomerSegments => Set<CustomerSegment>();
+
+    public DbSet<CustomerSegmentMember> CustomerSegmentMembers => Set<CustomerSegmentMember>();
+
+    public DbSet<AiSummary> AiSummaries => Set<AiSummary>();
+
+    public DbSet<AiForecast> AiForecasts => Set<AiForecast>();
 
     /// <summary>Read by the query filters for each query (EF parameterizes members of the context).</summary>
     private Guid? CurrentWorkspaceId => Session.WorkspaceId;

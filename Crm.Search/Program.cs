@@ -1,7 +1,6 @@
 using Crm.Domain;
 using Crm.Domain.Migrations;
 using Crm.Domain.Outbox;
-using Crm.Domain.Search;
 using Crm.Search.Features.Documents;
 using Crm.Search.Features.Indexing;
 using Crm.Search.Features.Query;
@@ -23,7 +22,7 @@ var app = builder.Build();
 
 app.UseProblemDetailsErrors();
 app.MapDefaultEndpoints();
-var internalApi = app.MapGroup("").RequireSearchServiceKey(SearchServiceKey.From(app.Configuration));
+var internalApi = app.MapGroup("").RequireServiceKey(ServiceKey.Search, app.Configuration);
 internalApi.MapSearchEndpoints();
 internalApi.MapIndexEndpoints();
 

@@ -42,22 +42,24 @@ var search = builder.AddProject<Projects.Crm_Search>("search")
     .WithReference(redis).WaitFor(redis)
     .WithReference(elasticsearch).WaitFor(elasticsearch);
 
-// The API calls search but does not wait for it: search results degrade while it starts, the API does not.
+// The API calls search and the AI worker but waits for neither: search and AI answers degrade while they start, the
+// API does not.
 // The secret the API encrypts its Data Protection key ring with (the keys that sign tokens), kept out of the database.
 var keyEncryptionKey = builder.AddParameter("dataprotection-key-encryption-key",
     new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
+
+var aiWorker = builder.AddProject<Projects.Crm_AiWorker>("aiworker")
+    .WithHttpHealthCheck("/health")
+    .WithReference(crmdb).WithReference(crmdbOwner).WaitFor(crmdbOwner)
+    .WithReference(redis).WaitFor(redis);
 
 var api = builder.AddProject<Projects.Crm_Api>("api")
     .WithHttpHealthCheck("/health")
     .WithEnvironment("DataProtection__KeyEncryptionKey", keyEncryptionKey)
     .WithReference(crmdb).WithReference(crmdbOwner).WaitFor(crmdbOwner)
     .WithReference(redis).WaitFor(redis)
-    .WithReference(search);
-
-var aiWorker = builder.AddProject<Projects.Crm_AiWorker>("aiworker")
-    .WithHttpHealthCheck("/health")
-    .WithReference(crmdb).WithReference(crmdbOwner).WaitFor(crmdbOwner)
-    .WithReference(redis).WaitFor(redis);
+    .WithReference(search)
+    .WithReference(aiWorker);
 
 if (ai is not null)
 {

@@ -9,7 +9,7 @@ internal sealed record ServiceDefinition(
 {
     public static readonly ServiceDefinition[] All =
     [
-        new("api", "Crm.Api", UsesData: true, IssuesTokens: true, Calls: ["search"], OptionalConnections: [], FillsDemo: true),
+        new("api", "Crm.Api", UsesData: true, IssuesTokens: true, Calls: ["search", "aiworker"], OptionalConnections: [], FillsDemo: true),
         new("search", "Crm.Search", UsesData: true, IssuesTokens: false, Calls: [], OptionalConnections: ["elasticsearch"]),
         new("aiworker", "Crm.AiWorker", UsesData: true, IssuesTokens: false, Calls: [], OptionalConnections: ["ai"]),
         new("web", "Crm.Web", UsesData: false, IssuesTokens: false, Calls: ["api"], OptionalConnections: []),

@@ -23,7 +23,7 @@ var names = new Names(new Random(42));
 
 using var search = SearchProcess.Start(searchDll, service, owner, redis);
 using var http = new HttpClient { BaseAddress = new Uri(search.Url) };
-// Crm.Search answers the app's services only: the key is an HMAC of the services' database password (SearchServiceKey).
+// Crm.Search answers the app's services only: the key is an HMAC of the services' database password (Crm.Domain.ServiceKey).
 http.DefaultRequestHeaders.Add("X-Crm-Search-Key", Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(
     System.Text.Encoding.UTF8.GetBytes(new NpgsqlConnectionStringBuilder(service).Password!), "crm-search-service"u8)));
 await UntilAsync(async () => (await http.GetAsync("/health")).IsSuccessStatusCode, TimeSpan.FromMinutes(2));

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Crm.Domain;
 using Crm.Domain.Search;
 using Crm.Domain.Tenancy;
 using Crm.Testing;
@@ -64,11 +65,11 @@ public sealed class SearchServiceFactory : WebApplicationFactory<Program>, IAsyn
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>A client of Crm.Search as Crm.Api is: with the deployment's <see cref="SearchServiceKey"/>.</summary>
+    /// <summary>A client of Crm.Search as Crm.Api is: with the deployment's <see cref="ServiceKey.Search"/>.</summary>
     public HttpClient CreateServiceClient()
     {
         var client = CreateClient();
-        client.DefaultRequestHeaders.Add(SearchServiceKey.HeaderName, SearchServiceKey.From(Services.GetRequiredService<IConfiguration>()));
+        client.DefaultRequestHeaders.Add(ServiceKey.Search.HeaderName, ServiceKey.Search.From(Services.GetRequiredService<IConfiguration>()));
         return client;
     }
 

@@ -1,3 +1,4 @@
+using Crm.Domain;
 using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Resources;
 using System.Text.Json;
@@ -17,13 +18,13 @@ public static class SearchEndpoints
 
     public static IHostApplicationBuilder AddCrmSearch(this IHostApplicationBuilder builder)
     {
-        var serviceKey = SearchServiceKey.From(builder.Configuration);
+        var serviceKey = ServiceKey.Search.From(builder.Configuration);
         builder.Services.AddHttpClient<SearchServiceClient>(client =>
         {
             client.BaseAddress = SearchServiceClient.BaseAddress;
             if (serviceKey is not null)
             {
-                client.DefaultRequestHeaders.Add(SearchServiceKey.HeaderName, serviceKey);
+                client.DefaultRequestHeaders.Add(ServiceKey.Search.HeaderName, serviceKey);
             }
         });
         builder.Services.AddSingleton<PostgresSearchBackend>();

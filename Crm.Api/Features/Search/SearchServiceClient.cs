@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Crm.Domain;
 using Crm.Domain.Search;
 using Crm.ServiceDefaults.Resilience;
 
@@ -10,7 +11,7 @@ namespace Crm.Api.Features.Search;
 /// that does not parse, slower than <see cref="AttemptTimeout"/>) returns no results and the API answers from
 /// PostgreSQL itself; for
 /// <see cref="SkipAfterFailure"/> afterwards it does not try again, so a search service that is down costs one slow
-/// request, not one per search. Its requests carry the <see cref="SearchServiceKey"/> (a default header, set in
+/// request, not one per search. Its requests carry the <see cref="ServiceKey.Search"/> (a default header, set in
 /// AddCrmSearch).
 /// </summary>
 public sealed class SearchServiceClient(HttpClient http, TimeProvider time, ILogger<SearchServiceClient> logger)

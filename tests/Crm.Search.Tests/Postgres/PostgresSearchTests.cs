@@ -1,4 +1,5 @@
 using System.Net;
+using Crm.Domain;
 using Crm.Domain.Search;
 
 namespace Crm.Search.Tests.Postgres;
@@ -138,7 +139,7 @@ public sealed class PostgresSearchTests(SearchServiceFactory search) : IClassFix
         var client = search.CreateClient();
         if (key is not null)
         {
-            client.DefaultRequestHeaders.Add(Crm.Domain.Search.SearchServiceKey.HeaderName, key);
+            client.DefaultRequestHeaders.Add(ServiceKey.Search.HeaderName, key);
         }
 
         using var response = await client.GetAsync(SearchServiceFactory.SearchUri(search.WorkspaceA, "q=a"));

@@ -1,0 +1,195 @@
+using System.Data;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Crm.Domain.Ai;
+
+/// <summary>A record's vector as the worker stores it: made by <paramref name="Model"/> from text of <paramref name="ContentHash"/>.</summary>
+public sealed record StoredEmbedding(string EntityType, Guid EntityId, string Model, string ContentHash, float[] Vector);
+
+/// <summary>A record near a query vector or another record, by cosine similarity (1: the same direction).</summary>
+public sealed record EmbeddingMatch(string EntityType, Guid EntityId, double Similarity);
+
+/// <summary>
+/// The embeddings table (migration 0019) through the connection of a <see cref="CrmDbContext"/> acting for one
+/// workspace: row-level security keeps every read and write in that workspace. Vectors travel as real[] and are cast
+/// to vector(n) in SQL, so the services need no vector type mapping; n is in the SQL text (it is an int we choose, not
+/// input) because only then can the planner use that dimension's HNSW index.
+/// </summary>
+public static class EmbeddingStore
+{
+    /// <summary>The candidates an HNSW scan keeps (pgvector's hnsw.ef_search): more than the default 40, for recall at k=50.</summary>
+    private const int SearchBreadth = 100;
+
+    public static async Task<IReadOnlyDictionary<(string Type, Guid Id), (string Model, string Hash)>> HashesAsync(
+        CrmDbContext db, string entityType, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        await using var command = await CommandAsync(db, """
+            SELECT entity_type, entity_id, model, content_hash FROM embeddings WHERE entity_type = @type AND entity_id = ANY(@ids)
+            """, cancellationToken);
+        command.Parameters.AddWithValue("type", entityType);
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        var hashes = new Dictionary<(string, Guid), (string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            hashes[(reader.GetString(0), reader.GetGuid(1))] = (reader.GetString(2), reader.GetString(3));
+        }
+        return hashes;
+    }
+
+    /// <summary>Inserts or replaces the vectors (the session's workspace); makes the HNSW index of a new dimension first.</summary>
+    public static async Task UpsertAsync(CrmDbContext db, IReadOnlyList<StoredEmbedding> embeddings, CancellationToken cancellationToken)
+    {
+        if (embeddings.Count == 0)
+        {
+            return;
+        }
+        foreach (var dimensions in embeddings.Select(e => e.Vector.Length).Distinct().Where(d => d != 100))
+        {
+            await using var ensure = await CommandAsync(db, "SELECT crm_ai_ensure_vector_index(@dims)", cancellationToken);
+            ensure.Parameters.AddWithValue("dims", dimensions);
+            await ensure.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var command = await CommandAsync(db, """
+            INSERT INTO embeddings (workspace_id, entity_type, entity_id, model, dimensions, content_hash, embedding, embedded_at)
+            SELECT crm_workspace_id(), t.type, t.id, t.model, cardinality(t.vector), t.hash, t.vector::vector, now()
+            FROM jsonb_to_recordset(@rows) AS t(type text, id uuid, model text, hash text, vector real[])
+            ON CONFLICT (workspace_id, entity_type, entity_id) DO UPDATE
+                SET model = excluded.model, dimensions = excluded.dimensions, content_hash = excluded.content_hash,
+                    embedding = excluded.embedding, embedded_at = excluded.embedded_at
+            """, cancellationToken);
+        var rows = embeddings.Select(e => new { type = e.EntityType, id = e.EntityId, model = e.Model, hash = e.ContentHash, vector = e.Vector });
+        command.Parameters.Add(new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = System.Text.Json.JsonSerializer.Serialize(rows) });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static async Task DeleteAsync(CrmDbContext db, string entityType, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+        await using var command = await CommandAsync(db, "DELETE FROM embeddings WHERE entity_type = @type AND entity_id = ANY(@ids)", cancellationToken);
+        command.Parameters.AddWithValue("type", entityType);
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> live records of <paramref name="entityType"/> after <paramref name="after"/> (in
+    /// id order) that have no vector of <paramref name="model"/>: what a backfill embeds, a page at a time.
+    /// </summary>
+    public static async Task<IReadOnlyList<Guid>> UnembeddedAsync(
+        CrmDbContext db, string entityType, string model, Guid after, int limit, CancellationToken cancellationToken)
+    {
+        var table = entityType switch
+        {
+            "contact" => "contacts",
+            "company" => "companies",
+            "lead" => "leads",
+            "deal" => "deals",
+            _ => throw new ArgumentOutOfRangeException(nameof(entityType), entityType, "Not a record type with embeddings."),
+        };
+        await using var command = await CommandAsync(db, $"""
+            SELECT r.id FROM {table} r
+            WHERE r.deleted_at IS NULL AND r.id > @after
+              AND NOT EXISTS (SELECT 1 FROM embeddings e
+                              WHERE e.workspace_id = r.workspace_id AND e.entity_type = @type AND e.entity_id = r.id AND e.model = @model)
+            ORDER BY r.id
+            LIMIT @limit
+            """, cancellationToken);
+        command.Parameters.AddWithValue("after", after);
+        command.Parameters.AddWithValue("type", entityType);
+        command.Parameters.AddWithValue("model", model);
+        command.Parameters.AddWithValue("limit", limit);
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+        return ids;
+    }
+
+    /// <summary>The records nearest to <paramref name="vector"/> among those <paramref name="model"/> embedded, nearest first.</summary>
+    public static async Task<IReadOnlyList<EmbeddingMatch>> NearestAsync(
+        CrmDbContext db, float[] vector, string model, IReadOnlyCollection<string> types, int limit, CancellationToken cancellationToken)
+    {
+        var dims = vector.Length.ToString(CultureInfo.InvariantCulture);
+        await using var command = await CommandAsync(db, $"""
+            SELECT entity_type, entity_id, 1 - distance FROM (
+                SELECT entity_type, entity_id, embedding::vector({dims}) <=> @query::vector({dims}) AS distance
+                FROM embeddings
+                WHERE dimensions = {dims} AND model = @model AND entity_type = ANY(@types)
+                ORDER BY embedding::vector({dims}) <=> @query::vector({dims})
+                LIMIT @limit) nearest
+            ORDER BY distance, entity_id
+            """, cancellationToken);
+        command.Parameters.AddWithValue("query", vector);
+        command.Parameters.AddWithValue("model", model);
+        command.Parameters.AddWithValue("types", types.ToArray());
+        command.Parameters.AddWithValue("limit", limit);
+        return await MatchesAsync(command, cancellationToken);
+    }
+
+    /// <summary>
+    /// The records nearest to a stored record (itself excluded), among those embedded by the same model; empty when the
+    /// record has no vector yet.
+    /// </summary>
+    public static async Task<IReadOnlyList<EmbeddingMatch>?> SimilarAsync(
+        CrmDbContext db, string entityType, Guid entityId, IReadOnlyCollection<string> types, int limit, CancellationToken cancellationToken)
+    {
+        string model;
+        float[] vector;
+        await using (var command = await CommandAsync(db,
+            "SELECT model, embedding::real[] FROM embeddings WHERE entity_type = @type AND entity_id = @id", cancellationToken))
+        {
+            command.Parameters.AddWithValue("type", entityType);
+            command.Parameters.AddWithValue("id", entityId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+            model = reader.GetString(0);
+            vector = reader.GetFieldValue<float[]>(1);
+        }
+        var matches = await NearestAsync(db, vector, model, types, limit + 1, cancellationToken);
+        return matches.Where(m => !(m.EntityType == entityType && m.EntityId == entityId)).Take(limit).ToList();
+    }
+
+    private static async Task<IReadOnlyList<EmbeddingMatch>> MatchesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var matches = new List<EmbeddingMatch>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            matches.Add(new EmbeddingMatch(reader.GetString(0), reader.GetGuid(1), reader.GetDouble(2)));
+        }
+        return matches;
+    }
+
+    /// <summary>
+    /// A command on the context's connection (opened in its tenant session), with the HNSW scan set to go on past
+    /// other workspaces' rows (pgvector 0.8's iterative scan): the index holds every workspace's vectors and row-level
+    /// security filters them after the scan, which would otherwise leave a small workspace with fewer than k results.
+    /// </summary>
+    private static async Task<NpgsqlCommand> CommandAsync(CrmDbContext db, string sql, CancellationToken cancellationToken)
+    {
+        if (db.Database.GetDbConnection().State != ConnectionState.Open)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using (var settings = new NpgsqlCommand(
+            $"SELECT set_config('hnsw.iterative_scan', 'relaxed_order', false), set_config('hnsw.ef_search', '{SearchBreadth}', false)", connection))
+        {
+            await settings.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return new NpgsqlCommand(sql, connection) { Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction() };
+    }
+}
