@@ -1,5 +1,6 @@
 using Crm.AiWorker.Features.Embeddings;
 using Crm.AiWorker.Features.Jobs;
+using Crm.AiWorker.Features.Providers;
 using Crm.AiWorker.Features.Tasks;
 using Crm.Domain;
 using Crm.Domain.Migrations;
@@ -11,11 +12,11 @@ builder.AddServiceDefaults();
 builder.AddCrmDbContext<CrmDbContext>();
 builder.AddCrmMigrations();
 builder.AddCrmRedis();
-var useRemoteAi = builder.AddCrmAiConnection();
 builder.AddJobLoop();
 builder.Services.AddSingleton<AiWorkspaces>();
 builder.Services.AddSingleton<AiTaskLog>();
 builder.AddLocalEmbeddings();
+var aiModels = builder.AddCrmAiProviders(); // After the local embeddings: a remote embedding model replaces them.
 builder.AddEmbeddingIndexing();
 
 var app = builder.Build();
@@ -24,8 +25,8 @@ app.UseProblemDetailsErrors();
 app.MapDefaultEndpoints();
 app.MapGroup("").RequireServiceKey(ServiceKey.Ai, app.Configuration)
     .MapEmbeddingEndpoints();
-app.Logger.LogInformation("AI provider: {Provider}",
-    useRemoteAi ? "OpenAI-compatible endpoint (ConnectionStrings:ai)" : "local models (ConnectionStrings:ai is not set)");
+app.Logger.LogInformation("AI models: embeddings {Embeddings}, chat {Chat}",
+    aiModels.Embeddings, aiModels.Chat?.ToString() ?? "none (summaries are extractive)");
 
 app.Run();
 
