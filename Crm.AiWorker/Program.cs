@@ -1,5 +1,6 @@
 using Crm.AiWorker.Features.Embeddings;
 using Crm.AiWorker.Features.Jobs;
+using Crm.AiWorker.Features.LeadScoring;
 using Crm.AiWorker.Features.Providers;
 using Crm.AiWorker.Features.Tasks;
 using Crm.Domain;
@@ -18,6 +19,7 @@ builder.Services.AddSingleton<AiTaskLog>();
 builder.AddLocalEmbeddings();
 var aiModels = builder.AddCrmAiProviders(); // After the local embeddings: a remote embedding model replaces them.
 builder.AddEmbeddingIndexing();
+builder.AddLeadScoring();
 
 var app = builder.Build();
 
