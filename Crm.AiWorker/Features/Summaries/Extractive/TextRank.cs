@@ -24,7 +24,8 @@ public static class TextRank
         }
         var common = a.Count(b.Contains);
         var normaliser = Math.Log(a.Count) + Math.Log(b.Count);
-        // Two one-term sentences: log 1 + log 1 = 0, and sharing that term is all the overlap they can have.
+        // Floored at 1: for one- and two-term sentences the logs sum to 0 or 0.69, which would make one shared word
+        // outweigh a whole shared clause. (The summariser only ranks sentences of 3 terms or more, where it is 2.2+.)
         return common == 0 ? 0 : common / Math.Max(normaliser, 1);
     }
 
