@@ -41,6 +41,7 @@ app.MapServiceInfoEndpoints();
 app.MapResourceEndpoints();
 app.MapSearchEndpoints();
 app.MapSemanticSearchEndpoints();
+app.MapLeadScoreEndpoints();
 
 app.Run();
 

@@ -93,7 +93,7 @@ public static class LeadModelTrainer
                     logLoss = c.Evaluation.LogLoss,
                     trainingMs = c.TrainingTime.TotalMilliseconds,
                 }),
-            }),
+            }, JsonSerializerOptions.Web),
             TrainingRows = closed.Count,
             Notes = reason,
             TrainedAt = now,

@@ -125,7 +125,7 @@ public static class LeadScorer
 
     private static void Keep(CrmDbContext db, Lead lead, AiPrediction? prediction, LeadScore score, DeployedLeadModel? deployed, LeadRow row, DateTimeOffset now)
     {
-        var factors = JsonSerializer.Serialize(score.Factors);
+        var factors = JsonSerializer.Serialize(score.Factors, JsonSerializerOptions.Web);
         if (prediction is null)
         {
             prediction = new AiPrediction { Model = score.Model, EntityType = "lead", EntityId = lead.Id, PredictionType = PredictionType.LeadScore };
@@ -136,9 +136,9 @@ public static class LeadScorer
         prediction.Score = score.Score;
         prediction.Confidence = (decimal)Math.Round(score.Confidence, 4);
         prediction.Factors = factors;
-        prediction.Value = JsonSerializer.Serialize(new { probability = score.Score / 100.0 });
+        prediction.Value = JsonSerializer.Serialize(new { probability = score.Score / 100.0 }, JsonSerializerOptions.Web);
         prediction.Features = deployed is null
-            ? JsonSerializer.Serialize(row.Engagement)
+            ? JsonSerializer.Serialize(row.Engagement, JsonSerializerOptions.Web)
             : JsonSerializer.Serialize(deployed.Features.Names.Zip(LeadFeatures.Vector(deployed.Features, row)).ToDictionary(p => p.First, p => p.Second));
         prediction.PredictedAt = now;
 
