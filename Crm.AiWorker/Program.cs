@@ -2,6 +2,7 @@ using Crm.AiWorker.Features.Embeddings;
 using Crm.AiWorker.Features.Jobs;
 using Crm.AiWorker.Features.LeadScoring;
 using Crm.AiWorker.Features.Providers;
+using Crm.AiWorker.Features.Summaries;
 using Crm.AiWorker.Features.Tasks;
 using Crm.Domain;
 using Crm.Domain.Migrations;
@@ -20,13 +21,15 @@ builder.AddLocalEmbeddings();
 var aiModels = builder.AddCrmAiProviders(); // After the local embeddings: a remote embedding model replaces them.
 builder.AddEmbeddingIndexing();
 builder.AddLeadScoring();
+builder.AddSummaries();
 
 var app = builder.Build();
 
 app.UseProblemDetailsErrors();
 app.MapDefaultEndpoints();
 app.MapGroup("").RequireServiceKey(ServiceKey.Ai, app.Configuration)
-    .MapEmbeddingEndpoints();
+    .MapEmbeddingEndpoints()
+    .MapSummaryEndpoints();
 app.Logger.LogInformation("AI models: embeddings {Embeddings}, chat {Chat}",
     aiModels.Embeddings, aiModels.Chat?.ToString() ?? "none (summaries are extractive)");
 

@@ -11,7 +11,8 @@
 -- * ai_predictions: seed 003's predictions, the current one per record and kind (history lives in
 --   lead_score_history for scores). model_id is null for the cold-start rules, which are no trained model.
 -- * ai_tasks: seed 001's ai_tasks, every AI operation with its status, model, tokens, cost and duration; also the
---   durable queue of operations to retry when a provider is down (run_after, attempts).
+--   durable queue of operations to retry when a provider is down (run_after, attempts), which the worker's own session
+--   may read across workspaces (policy ai_worker_due_tasks).
 -- * customer_segments and customer_segment_members: seed 000's customer_segments with its churn risk and opportunity
 --   scores, for RFM segments and k-means clusters; a segment keeps its id across refreshes (unique by kind and key).
 -- * ai_summaries: a record's timeline summary (seed 000's ai_summary, ai_summary_generated_at, ai_summary_model) with
@@ -221,3 +222,8 @@ BEGIN
         EXECUTE format('CREATE POLICY workspace_isolation ON %I USING (workspace_id = crm_workspace_id()) WITH CHECK (workspace_id = crm_workspace_id())', t);
     END LOOP;
 END $$;
+
+-- The worker's own session (crm.worker = 'ai', no workspace) finds the due retries of every workspace; it then handles
+-- each in that workspace's session.
+CREATE POLICY ai_worker_due_tasks ON ai_tasks FOR SELECT
+    USING (crm_workspace_id() IS NULL AND current_setting('crm.worker', true) = 'ai');

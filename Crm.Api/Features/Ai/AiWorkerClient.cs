@@ -19,31 +19,44 @@ public sealed class AiWorkerClient(HttpClient http, TimeProvider time, ILogger<A
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan SkipAfterFailure = TimeSpan.FromSeconds(15);
 
+    // A language model may take several seconds; the worker finishes (and caches) a summary even if this gives up.
+    private static readonly TimeSpan SummaryTimeout = TimeSpan.FromSeconds(9);
+
     private static long s_skipUntilTicks;
 
-    public async Task<QueryEmbedding?> TryEmbedAsync(string text, CancellationToken cancellationToken)
+    public async Task<QueryEmbedding?> TryEmbedAsync(string text, CancellationToken cancellationToken) =>
+        await TryPostAsync<QueryEmbedding>("embeddings", JsonContent.Create(new { text }), AttemptTimeout, cancellationToken) is { Vector.Length: > 0 } embedding
+            ? embedding
+            : null;
+
+    /// <summary>The record's summary (cached or written now), or null when the worker cannot answer in time.</summary>
+    public Task<RecordSummary?> TrySummaryAsync(Guid workspaceId, string entityType, Guid id, CancellationToken cancellationToken) =>
+        TryPostAsync<RecordSummary>($"summaries/{entityType}/{id}?workspace={workspaceId}", null, SummaryTimeout, cancellationToken);
+
+    private async Task<T?> TryPostAsync<T>(string uri, HttpContent? content, TimeSpan attemptTimeout, CancellationToken cancellationToken)
+        where T : class
     {
         if (time.GetUtcNow().UtcTicks < Interlocked.Read(ref s_skipUntilTicks))
         {
             return null;
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(AttemptTimeout);
+        timeout.CancelAfter(attemptTimeout);
         try
         {
-            using var message = new HttpRequestMessage(HttpMethod.Post, "embeddings") { Content = JsonContent.Create(new { text }) }.WithoutRetries();
+            using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content }.WithoutRetries();
             using var response = await http.SendAsync(message, timeout.Token);
-            if (response.StatusCode == HttpStatusCode.OK &&
-                await response.Content.ReadFromJsonAsync<QueryEmbedding>(timeout.Token) is { Vector.Length: > 0 } embedding)
+            if (response.StatusCode == HttpStatusCode.OK && await response.Content.ReadFromJsonAsync<T>(timeout.Token) is { } answer)
             {
-                return embedding;
+                return answer;
             }
-            logger.LogWarning("The AI worker answered {Status} to an embedding request", (int)response.StatusCode);
+            logger.LogWarning("The AI worker answered {Status} to POST {Uri}", (int)response.StatusCode, uri);
+            return null; // It is up: only this request failed.
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested &&
                                   e is HttpRequestException or OperationCanceledException or Polly.ExecutionRejectedException or System.Text.Json.JsonException)
         {
-            logger.LogWarning("The AI worker is unreachable ({Reason}); semantic search answers lexically for the next {Skip}", e.Message, SkipAfterFailure);
+            logger.LogWarning("The AI worker is unreachable or slow ({Reason}); AI answers come from stored results for the next {Skip}", e.Message, SkipAfterFailure);
         }
         Interlocked.Exchange(ref s_skipUntilTicks, (time.GetUtcNow() + SkipAfterFailure).UtcTicks);
         return null;

@@ -102,14 +102,7 @@ public static class SemanticSearchEndpoints
 
     private static async Task<IResult> SimilarAsync(string entityType, Guid id, ResourceServices services, CancellationToken cancellationToken)
     {
-        var visible = entityType switch
-        {
-            ContactEndpoints.EntityType => await ContactEndpoints.Resource.Visible(services).AnyAsync(c => c.Id == id, cancellationToken),
-            CompanyEndpoints.EntityType => await CompanyEndpoints.Resource.Visible(services).AnyAsync(c => c.Id == id, cancellationToken),
-            LeadEndpoints.EntityType => await LeadEndpoints.Resource.Visible(services).AnyAsync(l => l.Id == id, cancellationToken),
-            _ => await DealEndpoints.Resource.Visible(services).AnyAsync(d => d.Id == id, cancellationToken),
-        };
-        if (!visible)
+        if (!await IsVisibleAsync(entityType, id, services, cancellationToken))
         {
             return ResourceRequests.NotFound(entityType);
         }
@@ -124,6 +117,17 @@ public static class SemanticSearchEndpoints
             ? Answer(services, new SemanticResults([], null, "not-embedded"))
             : Answer(services, new SemanticResults(await RecordCards.ShowAsync(services, matches, limit, cancellationToken), null, "semantic"));
     }
+
+    /// <summary>Whether the caller's record scope covers this live contact, company, lead or deal.</summary>
+    internal static async Task<bool> IsVisibleAsync(string entityType, Guid id, ResourceServices services, CancellationToken cancellationToken) =>
+        entityType switch
+        {
+            ContactEndpoints.EntityType => await ContactEndpoints.Resource.Visible(services).AnyAsync(c => c.Id == id, cancellationToken),
+            CompanyEndpoints.EntityType => await CompanyEndpoints.Resource.Visible(services).AnyAsync(c => c.Id == id, cancellationToken),
+            LeadEndpoints.EntityType => await LeadEndpoints.Resource.Visible(services).AnyAsync(l => l.Id == id, cancellationToken),
+            DealEndpoints.EntityType => await DealEndpoints.Resource.Visible(services).AnyAsync(d => d.Id == id, cancellationToken),
+            _ => false,
+        };
 
     private static IResult Answer(ResourceServices services, SemanticResults results)
     {
