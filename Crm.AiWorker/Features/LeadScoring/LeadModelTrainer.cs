@@ -52,7 +52,8 @@ public static class LeadModelTrainer
         var testLabels = split.Test.Select(i => y[i]).ToArray();
 
         var rules = await db.LeadScoringRules.AsNoTracking().ToListAsync(cancellationToken);
-        var rulesAuc = ClassifierMetrics.Auc(split.Test.Select(i => (double)LeadScorer.ColdStart(closed[i], rules).Score).ToArray(), testLabels);
+        // The cold-start score is 0–100; AUC takes probabilities (and only ranks them), so it is read as a percentage.
+        var rulesAuc = ClassifierMetrics.Auc(split.Test.Select(i => LeadScorer.ColdStart(closed[i], rules).Score / 100.0).ToArray(), testLabels);
         var current = await LeadScorer.DeployedAsync(db, cancellationToken);
         double? currentAuc = current is null
             ? null
