@@ -17,6 +17,7 @@ builder.AddCrmRedis();
 builder.AddJobLoop();
 builder.Services.AddSingleton<AiWorkspaces>();
 builder.Services.AddSingleton<AiTaskLog>();
+builder.Services.AddHostedService<AiTaskRetention>();
 builder.AddLocalEmbeddings();
 var aiModels = builder.AddCrmAiProviders(); // After the local embeddings: a remote embedding model replaces them.
 builder.AddEmbeddingIndexing();

@@ -12,7 +12,8 @@ namespace Crm.AiWorker.Features.Summaries;
 /// Writes the summaries the language model could not write when they were asked for (pending summarization rows of
 /// ai_tasks), once their <see cref="AiTask.RunAfter"/> has come: the provider-down case of DESIGN.md section 9, where no
 /// work is lost. A task is claimed by one replica (an UPDATE that only one can win); a failure waits twice as long each
-/// time, up to <see cref="MaxDelay"/>, and gives up after <see cref="MaxAttempts"/>.
+/// time, up to <see cref="MaxDelay"/>, and gives up after <see cref="MaxAttempts"/>. A replica that dies holding a task
+/// loses it after <see cref="AbandonedAfter"/>.
 /// </summary>
 public sealed class SummaryRetries(
     NpgsqlDataSource dataSource, IDbContextFactory<CrmDbContext> contexts, SummaryGenerator generator, SummaryService summaries,
@@ -23,6 +24,9 @@ public sealed class SummaryRetries(
     public const int MaxAttempts = 8;
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>A task still processing after this was claimed by a replica that died: it is claimed again.</summary>
+    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(10);
     private const int BatchSize = 20;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -49,7 +53,10 @@ public sealed class SummaryRetries(
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             db.UseSession(new TenantSession(workspaceId, null));
-            var claimed = await db.AiTasks.Where(t => t.Id == taskId && t.Status == AiTaskStatus.Pending)
+            var abandonedBefore = clock.GetUtcNow() - AbandonedAfter;
+            var claimed = await db.AiTasks
+                .Where(t => t.Id == taskId &&
+                            (t.Status == AiTaskStatus.Pending || (t.Status == AiTaskStatus.Processing && t.StartedAt < abandonedBefore)))
                 .ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, AiTaskStatus.Processing)
                     .SetProperty(t => t.StartedAt, clock.GetUtcNow())
                     .SetProperty(t => t.Attempts, t => t.Attempts + 1), cancellationToken);
@@ -119,10 +126,12 @@ public sealed class SummaryRetries(
         await using var connection = await AiWorkspaces.OpenWorkerSessionAsync(dataSource, cancellationToken);
         await using var command = new NpgsqlCommand("""
             SELECT workspace_id, id FROM ai_tasks
-            WHERE status = 'pending' AND type = 'summarization' AND run_after <= now()
+            WHERE type = 'summarization'
+              AND ((status = 'pending' AND run_after <= now()) OR (status = 'processing' AND started_at < now() - @abandoned))
             ORDER BY run_after LIMIT @limit
             """, connection);
         command.Parameters.AddWithValue("limit", BatchSize);
+        command.Parameters.AddWithValue("abandoned", AbandonedAfter);
         var due = new List<(Guid, Guid)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -37,7 +37,9 @@ public sealed class SummaryService(SummaryGenerator generator, AiTaskLog tasks, 
         if (wanted == SummaryMethod.Llm && await RetryPendingAsync(db, entityType, entityId, cancellationToken))
         {
             // The provider failed lately and a retry is queued: no new attempt (and timeout) per request meanwhile.
-            return stored is not null ? Answer(stored, stale: stored.TimelineHash != timeline.Hash, "stale") : await FallbackAsync(db, timeline, null, cancellationToken);
+            return stored is null ? await FallbackAsync(db, timeline, null, cancellationToken)
+                : stored.TimelineHash == timeline.Hash ? Answer(stored, stale: false, "cached")
+                : Answer(stored, stale: true, "stale");
         }
 
         var workspaceId = db.Session.WorkspaceId!.Value;

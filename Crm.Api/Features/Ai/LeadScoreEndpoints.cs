@@ -32,12 +32,14 @@ public static class LeadScoreEndpoints
             .WithDescription("Score 0-100 and confidence 0-1 from the workspace's deployed model, or from its scoring rules and engagement until " +
                              "one is trained; factors are the top positive and negative reasons in plain words with their points.")
             .Produces<LeadScoreResponse>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
         routes.MapGet("/api/v1/ai/models", ModelsAsync)
             .WithTags("AI").RequireAuthorization().RequireCurrentMembership()
             .WithName("ListAiModels")
             .WithSummary("The workspace's trained models, newest first, with their held-out metrics")
-            .Produces<IReadOnlyList<AiModelResponse>>();
+            .Produces<IReadOnlyList<AiModelResponse>>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         return routes;
     }
 

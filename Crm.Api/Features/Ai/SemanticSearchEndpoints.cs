@@ -69,6 +69,7 @@ public static class SemanticSearchEndpoints
                                  "(default 10). Empty, with source not-embedded, until the AI worker has embedded the record.")
                 .Produces<SemanticResults>()
                 .ProducesValidationProblem()
+                .ProducesProblem(StatusCodes.Status401Unauthorized)
                 .ProducesProblem(StatusCodes.Status404NotFound);
         }
         return routes;

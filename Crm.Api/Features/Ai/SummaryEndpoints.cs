@@ -35,6 +35,7 @@ public static class SummaryEndpoints
                 .WithDescription("Written by the configured language model, or extractively (TextRank) without one; cached until the timeline " +
                                  "changes. When the AI worker cannot answer, the last stored summary is returned marked stale; 503 when there is none.")
                 .Produces<RecordSummary>()
+                .ProducesProblem(StatusCodes.Status401Unauthorized)
                 .ProducesProblem(StatusCodes.Status404NotFound)
                 .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         }
