@@ -1,4 +1,5 @@
 using Crm.AiWorker.Features.Embeddings;
+using Crm.AiWorker.Features.Forecasts;
 using Crm.AiWorker.Features.Jobs;
 using Crm.AiWorker.Features.LeadScoring;
 using Crm.AiWorker.Features.Providers;
@@ -20,6 +21,7 @@ builder.AddLocalEmbeddings();
 var aiModels = builder.AddCrmAiProviders(); // After the local embeddings: a remote embedding model replaces them.
 builder.AddEmbeddingIndexing();
 builder.AddLeadScoring();
+builder.AddForecasting();
 
 var app = builder.Build();
 
