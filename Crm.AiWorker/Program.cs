@@ -1,4 +1,5 @@
 using Crm.AiWorker.Features.Embeddings;
+using Crm.AiWorker.Features.Forecasts;
 using Crm.AiWorker.Features.Jobs;
 using Crm.AiWorker.Features.LeadScoring;
 using Crm.AiWorker.Features.Providers;
@@ -23,6 +24,7 @@ var aiModels = builder.AddCrmAiProviders(); // After the local embeddings: a rem
 builder.AddEmbeddingIndexing();
 builder.AddLeadScoring();
 builder.AddSummaries();
+builder.AddForecasting();
 
 var app = builder.Build();
 
