@@ -2,6 +2,7 @@ using Crm.AiWorker.Features.Embeddings;
 using Crm.AiWorker.Features.Jobs;
 using Crm.AiWorker.Features.LeadScoring;
 using Crm.AiWorker.Features.Providers;
+using Crm.AiWorker.Features.Segments;
 using Crm.AiWorker.Features.Tasks;
 using Crm.Domain;
 using Crm.Domain.Migrations;
@@ -20,6 +21,7 @@ builder.AddLocalEmbeddings();
 var aiModels = builder.AddCrmAiProviders(); // After the local embeddings: a remote embedding model replaces them.
 builder.AddEmbeddingIndexing();
 builder.AddLeadScoring();
+builder.AddSegmentation();
 
 var app = builder.Build();
 

@@ -42,6 +42,7 @@ app.MapResourceEndpoints();
 app.MapSearchEndpoints();
 app.MapSemanticSearchEndpoints();
 app.MapLeadScoreEndpoints();
+app.MapSegmentEndpoints();
 
 app.Run();
 
