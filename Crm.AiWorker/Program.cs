@@ -3,6 +3,7 @@ using Crm.AiWorker.Features.Forecasts;
 using Crm.AiWorker.Features.Jobs;
 using Crm.AiWorker.Features.LeadScoring;
 using Crm.AiWorker.Features.Providers;
+using Crm.AiWorker.Features.Segments;
 using Crm.AiWorker.Features.Summaries;
 using Crm.AiWorker.Features.Tasks;
 using Crm.Domain;
@@ -24,6 +25,7 @@ var aiModels = builder.AddCrmAiProviders(); // After the local embeddings: a rem
 builder.AddEmbeddingIndexing();
 builder.AddLeadScoring();
 builder.AddSummaries();
+builder.AddSegmentation();
 builder.AddForecasting();
 
 var app = builder.Build();

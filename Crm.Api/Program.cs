@@ -43,6 +43,7 @@ app.MapSearchEndpoints();
 app.MapSemanticSearchEndpoints();
 app.MapLeadScoreEndpoints();
 app.MapSummaryEndpoints();
+app.MapSegmentEndpoints();
 app.MapForecastEndpoints();
 
 app.Run();
