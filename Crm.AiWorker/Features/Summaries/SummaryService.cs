@@ -67,7 +67,10 @@ public sealed class SummaryService(SummaryGenerator generator, AiTaskLog tasks, 
             stored = new AiSummary { EntityType = timeline.EntityType, EntityId = timeline.EntityId, Summary = "", Model = "", TimelineHash = "" };
             db.AiSummaries.Add(stored);
         }
-        SummaryGenerator.Store(stored, timeline, summary, clock.GetUtcNow());
+        // To the microsecond, as timestamptz keeps it: the "generated" answer's generatedAt is then the one every later
+        // ("cached", "stale", Crm.Api's "stored") answer reads back.
+        var now = clock.GetUtcNow();
+        SummaryGenerator.Store(stored, timeline, summary, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond)));
         await db.SaveChangesAsync(cancellationToken);
         return stored;
     }

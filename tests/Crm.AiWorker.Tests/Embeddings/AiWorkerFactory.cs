@@ -14,9 +14,10 @@ namespace Crm.AiWorker.Tests.Embeddings;
 /// Crm.AiWorker in-process (the outbox consumer "embeddings", the backfill and POST /embeddings) over its own fresh
 /// database on the test server, migrated at start as in production, with two workspaces and the real local word vectors
 /// (scripts/setup.sh downloads them). Records are written with SQL in a workspace's session, as any service writes
-/// them, so they reach the embeddings only through the outbox.
+/// them, so they reach the embeddings only through the outbox. Subclasses add settings (a remote model) by overriding
+/// <see cref="ConfigureWebHost"/> and start what the host needs before it in <see cref="InitializeAsync"/>.
 /// </summary>
-public sealed class AiWorkerFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class AiWorkerFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     /// <summary>How long a test waits for the worker to catch up (a deadline against hanging, not a timing assertion).</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -31,7 +32,7 @@ public sealed class AiWorkerFactory : WebApplicationFactory<Program>, IAsyncLife
 
     public Guid UserA { get; } = Guid.CreateVersion7();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync();
         _ = Server; // starts the host: migrations, then the relay, the embeddings consumer and the backfill
@@ -63,6 +64,20 @@ public sealed class AiWorkerFactory : WebApplicationFactory<Program>, IAsyncLife
         await new TenantSession(workspaceId, null).ApplyAsync(connection);
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs <paramref name="sql"/> with its parameters in a session of <paramref name="workspaceId"/>; @workspace is that workspace.</summary>
+    public async Task<int> ExecuteAsync(Guid workspaceId, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await Database.DataSource.OpenConnectionAsync();
+        await new TenantSession(workspaceId, null).ApplyAsync(connection);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        command.Parameters.AddWithValue("workspace", workspaceId);
+        return await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>Runs <paramref name="action"/> with a context of the worker acting for <paramref name="workspaceId"/>, as its jobs do.</summary>

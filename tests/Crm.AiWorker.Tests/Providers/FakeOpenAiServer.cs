@@ -38,6 +38,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>The base address a client is given: <c>http://127.0.0.1:{port}/v1</c>.</summary>
     public Uri Endpoint { get; private set; } = null!;
 
+    /// <summary>What chat completions answer; <see cref="Reply"/> unless a test sets another.</summary>
+    public string ChatReply { get; set; } = Reply;
+
     /// <summary>When not null, the key the server expects; null accepts any (as Ollama does).</summary>
     public string? ExpectedKey { get; set; } = Key;
 
@@ -65,6 +68,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         _failureStatus = status;
         _failuresLeft = count;
     }
+
+    /// <summary>Ends the failures of <see cref="FailNext"/>: the next requests are answered normally again.</summary>
+    public void Recover() => Interlocked.Exchange(ref _failuresLeft, 0);
 
     private async Task<IResult> EmbeddingsAsync(HttpContext context)
     {
@@ -113,7 +119,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             ["choices"] = new JsonArray(new JsonObject
             {
                 ["index"] = 0,
-                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = Reply },
+                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = ChatReply },
                 ["finish_reason"] = "stop",
             }),
             ["usage"] = new JsonObject
