@@ -19,8 +19,7 @@ public static class EmbeddingRegistration
         builder.Services.AddSingleton<EmbeddingModels>();
         builder.Services.AddScoped<EmbeddingIndexer>();
         builder.AddOutboxConsumer<EmbeddingIndexer>();
-        builder.Services.AddSingleton<EmbeddingBackfill>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<EmbeddingBackfill>());
+        builder.Services.AddHostedService<EmbeddingBackfill>();
         return builder;
     }
 

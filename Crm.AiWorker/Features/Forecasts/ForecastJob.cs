@@ -24,36 +24,20 @@ public sealed class ForecastOptions
 /// </summary>
 public sealed class ForecastJob(
     IDbContextFactory<CrmDbContext> contexts, AiWorkspaces workspaces, AiTaskLog tasks, TimeProvider clock,
-    IOptions<ForecastOptions> options, ILogger<ForecastJob> logger) : BackgroundService
+    IOptions<ForecastOptions> options, ILogger<ForecastJob> logger) : WorkspaceSchedule(workspaces, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.RefreshInterval, clock);
-        do
-        {
-            try
-            {
-                foreach (var workspaceId in await workspaces.ListAsync(stoppingToken))
-                {
-                    await RunAsync(workspaceId, stoppingToken);
-                }
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "The forecast refresh stopped; it runs again in {Interval}", options.Value.RefreshInterval);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override string JobName => "forecast refresh";
+
+    protected override TimeSpan Interval => options.Value.RefreshInterval;
 
     /// <summary>Forecasts the won revenue, then predicts every open deal, of one workspace.</summary>
-    public async Task RunAsync(Guid workspaceId, CancellationToken cancellationToken)
+    public override async Task RunAsync(Guid workspaceId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.UseSession(new TenantSession(workspaceId, null));
         var revenue = await tasks.RunAsync(workspaceId, AiTaskType.Forecast, new { kind = "won_revenue" }, async run =>
         {
-            var result = await RevenueForecast.RefreshAsync(db, clock.GetUtcNow(), cancellationToken);
+            var result = await RevenueForecast.RefreshAsync(db, Clock.GetUtcNow(), cancellationToken);
             run.ModelProvider = "local";
             run.ModelName = result is null ? null : RevenueForecast.MethodName(result.Method);
             run.Output = result is null ? new { forecast = false } : new { forecast = true, rmse = result.InSampleRmse };
@@ -61,7 +45,7 @@ public sealed class ForecastJob(
         }, cancellationToken);
         var deals = await tasks.RunAsync(workspaceId, AiTaskType.Forecast, new { kind = "deal_win" }, async run =>
         {
-            var outcome = await DealWinPredictor.PredictAsync(db, clock.GetUtcNow(), cancellationToken);
+            var outcome = await DealWinPredictor.PredictAsync(db, Clock.GetUtcNow(), cancellationToken);
             run.ModelProvider = "local";
             run.ModelName = outcome.Model;
             run.Output = new { predicted = outcome.Predicted, outcome.Auc, outcome.Reason };

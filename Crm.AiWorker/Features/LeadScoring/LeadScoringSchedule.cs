@@ -28,30 +28,14 @@ public sealed class LeadScoringOptions
 /// </summary>
 public sealed class LeadScoringSchedule(
     IDbContextFactory<CrmDbContext> contexts, AiWorkspaces workspaces, AiTaskLog tasks, TimeProvider clock,
-    IOptions<LeadScoringOptions> options, ILogger<LeadScoringSchedule> logger) : BackgroundService
+    IOptions<LeadScoringOptions> options, ILogger<LeadScoringSchedule> logger) : WorkspaceSchedule(workspaces, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.BatchInterval, clock);
-        do
-        {
-            try
-            {
-                foreach (var workspaceId in await workspaces.ListAsync(stoppingToken))
-                {
-                    await RunAsync(workspaceId, stoppingToken);
-                }
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "The lead scoring batch stopped; it runs again in {Interval}", options.Value.BatchInterval);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override string JobName => "lead scoring batch";
+
+    protected override TimeSpan Interval => options.Value.BatchInterval;
 
     /// <summary>Trains if due, then scores every open lead of one workspace.</summary>
-    public async Task RunAsync(Guid workspaceId, CancellationToken cancellationToken)
+    public override async Task RunAsync(Guid workspaceId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.UseSession(new TenantSession(workspaceId, null));
@@ -59,7 +43,7 @@ public sealed class LeadScoringSchedule(
         {
             var outcome = await tasks.RunAsync(workspaceId, AiTaskType.ModelTraining, new { modelType = "lead_scoring" }, async run =>
             {
-                var result = await LeadModelTrainer.TrainAsync(db, clock.GetUtcNow(), cancellationToken);
+                var result = await LeadModelTrainer.TrainAsync(db, Clock.GetUtcNow(), cancellationToken);
                 run.ModelProvider = "local";
                 run.ModelName = result.Model?.DisplayName;
                 run.Output = new { result.Deployed, result.Reason, result.CandidateAuc, result.RulesAuc, result.CurrentAuc };
@@ -71,7 +55,7 @@ public sealed class LeadScoringSchedule(
         {
             run.ModelProvider = "local";
             run.ModelName = (await LeadScorer.DeployedAsync(db, cancellationToken))?.Row.DisplayName ?? LeadScorer.RulesModelName;
-            var count = await LeadScorer.ScoreAsync(db, null, clock.GetUtcNow(), cancellationToken);
+            var count = await LeadScorer.ScoreAsync(db, null, Clock.GetUtcNow(), cancellationToken);
             run.Output = new { scored = count };
             return count;
         }, cancellationToken);
@@ -89,6 +73,6 @@ public sealed class LeadScoringSchedule(
             .OrderByDescending(m => m.Version).FirstOrDefaultAsync(cancellationToken);
         return last is null
                || outcomes >= last.TrainingRows * 1.1
-               || clock.GetUtcNow() - (last.TrainedAt ?? last.CreatedAt) > options.Value.MaxModelAge;
+               || Clock.GetUtcNow() - (last.TrainedAt ?? last.CreatedAt) > options.Value.MaxModelAge;
     }
 }

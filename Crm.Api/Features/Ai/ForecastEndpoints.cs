@@ -59,7 +59,8 @@ public static class ForecastEndpoints
                              "Weighted value = value × the AI win probability when the worker has predicted the deal, else × the deal's probability. " +
                              "Only the deals the caller may see count; deals in other currencies than the main one are counted apart.")
             .Produces<ForecastResponse>()
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         return routes;
     }
 
