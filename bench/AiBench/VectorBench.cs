@@ -144,6 +144,7 @@ internal static class VectorBench
         var planText = string.Join('\n', await ReadAllAsync(explain));
         var plan = planText.Contains("embeddings_hnsw_100", StringComparison.Ordinal) ? "HNSW"
             : planText.Contains("embeddings_pkey", StringComparison.Ordinal) ? "pkey + sort"
+            : planText.Contains("embeddings_model", StringComparison.Ordinal) ? "embeddings_model + sort"
             : planText.Contains("Seq Scan", StringComparison.Ordinal) ? "seq scan + sort"
             : planText.Contains("Bitmap", StringComparison.Ordinal) ? "bitmap + sort" : "other";
         if (mode is Mode.ForcedHnsw or Mode.ForcedHnswNoIterativeScan && plan != "HNSW")
