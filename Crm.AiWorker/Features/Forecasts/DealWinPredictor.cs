@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Crm.AiWorker.Features.LeadScoring.Learning;
+using Crm.AiWorker.Features.Models;
 using Crm.Domain;
 using Crm.Domain.Ai;
 using Crm.Domain.Deals;
@@ -162,7 +163,7 @@ public static class DealWinPredictor
         var notes = deploy
             ? $"Held-out AUC {evaluation.Auc:F3} reaches {MinAuc}."
             : $"Held-out AUC {evaluation.Auc:F3} is below {MinAuc}: no better than the deals' own probabilities.";
-        var version = 1 + (await db.AiModels.Where(m => m.ModelType == AiModelType.DealWin).MaxAsync(m => (int?)m.Version, cancellationToken) ?? 0);
+        var version = await AiModelRegistry.NextVersionAsync(db, AiModelType.DealWin, cancellationToken);
         var row = new AiModel
         {
             ModelType = AiModelType.DealWin,
@@ -189,17 +190,7 @@ public static class DealWinPredictor
             DeployedAt = deploy ? now : null,
             CreatedAt = now,
         };
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (deploy && current is not null)
-        {
-            var retired = await db.AiModels.FirstAsync(m => m.Id == current.Id, cancellationToken);
-            retired.Status = AiModelStatus.Retired;
-            retired.RetiredAt = now;
-            await db.SaveChangesAsync(cancellationToken); // Before the new one: one deployed model per workspace and type.
-        }
-        db.AiModels.Add(row);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await AiModelRegistry.AddAsync(db, row, current?.Id, now, cancellationToken);
         if (deploy)
         {
             return (new Deployed(row, model, evaluation.Auc), notes);
@@ -207,12 +198,7 @@ public static class DealWinPredictor
         return current is null ? (null, notes) : (Load(current), $"Deployed model {current.DisplayName} kept: the new one's {notes}");
     }
 
-    private static Deployed Load(AiModel row)
-    {
-        using var metrics = JsonDocument.Parse(row.Metrics);
-        var auc = metrics.RootElement.TryGetProperty("auc", out var value) ? value.GetDouble() : 0.5;
-        return new Deployed(row, ModelJson.Deserialize(row.Parameters), auc);
-    }
+    private static Deployed Load(AiModel row) => new(row, ModelJson.Deserialize(row.Parameters), AiModelRegistry.AucOf(row));
 
     private static async Task<ILookup<Guid, (Guid StageId, DateTimeOffset At)>> WonStageEntriesAsync(
         CrmDbContext db, IReadOnlyList<DealRow> rows, CancellationToken cancellationToken)

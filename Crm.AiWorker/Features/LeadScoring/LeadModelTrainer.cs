@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Crm.AiWorker.Features.LeadScoring.Learning;
+using Crm.AiWorker.Features.Models;
 using Crm.Domain;
 using Crm.Domain.Ai;
 using Microsoft.EntityFrameworkCore;
@@ -64,7 +65,7 @@ public static class LeadModelTrainer
             ? $"Held-out AUC {winner.Evaluation.Auc:F3} beats the {(current is null ? "rules'" : "deployed model's")} {bar:F3}."
             : $"Held-out AUC {winner.Evaluation.Auc:F3} does not beat the {(current is null ? "rules'" : "deployed model's")} {bar:F3} by {RequiredGain}.";
 
-        var version = 1 + (await db.AiModels.Where(m => m.ModelType == AiModelType.LeadScoring).MaxAsync(m => (int?)m.Version, cancellationToken) ?? 0);
+        var version = await AiModelRegistry.NextVersionAsync(db, AiModelType.LeadScoring, cancellationToken);
         var model = new AiModel
         {
             ModelType = AiModelType.LeadScoring,
@@ -101,17 +102,7 @@ public static class LeadModelTrainer
             DeployedAt = deploy ? now : null,
             CreatedAt = now,
         };
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (deploy && current is not null)
-        {
-            var retired = await db.AiModels.FirstAsync(m => m.Id == current.Row.Id, cancellationToken);
-            retired.Status = AiModelStatus.Retired;
-            retired.RetiredAt = now;
-            await db.SaveChangesAsync(cancellationToken); // Before the new one: one deployed model per workspace and type.
-        }
-        db.AiModels.Add(model);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await AiModelRegistry.AddAsync(db, model, current?.Row.Id, now, cancellationToken);
         return new TrainingOutcome(model, deploy, reason, winner.Evaluation.Auc, rulesAuc, currentAuc);
     }
 }

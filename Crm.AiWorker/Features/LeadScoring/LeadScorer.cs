@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Crm.AiWorker.Features.LeadScoring.Learning;
+using Crm.AiWorker.Features.Models;
 using Crm.Domain;
 using Crm.Domain.Ai;
 using Crm.Domain.Leads;
@@ -90,9 +91,8 @@ public static class LeadScorer
         {
             return null;
         }
-        using var metrics = JsonDocument.Parse(row.Metrics);
-        var auc = metrics.RootElement.TryGetProperty("auc", out var value) ? value.GetDouble() : 0.5;
-        return new DeployedLeadModel(row, new FeatureSet(JsonSerializer.Deserialize<string[]>(row.Features)!), ModelJson.Deserialize(row.Parameters), auc);
+        return new DeployedLeadModel(row, new FeatureSet(JsonSerializer.Deserialize<string[]>(row.Features)!), ModelJson.Deserialize(row.Parameters),
+            AiModelRegistry.AucOf(row));
     }
 
     /// <summary>
