@@ -139,16 +139,36 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options)
     /// Back to <see cref="TenantSession.None"/>: a pooled context is disposed into the pool, and whoever rents it next
     /// must not act for this session unless they say so.
     /// </summary>
+    /// <remarks>
+    /// It also closes a connection left open (OpenConnection without CloseConnection): the session is applied when a
+    /// connection opens, so a pooled context handed on with its connection open would act for this session.
+    /// </remarks>
     public override void Dispose()
     {
         Session = TenantSession.None;
+        try
+        {
+            Database.CloseConnection();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed twice: nothing is open.
+        }
         base.Dispose();
     }
 
-    public override ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         Session = TenantSession.None;
-        return base.DisposeAsync();
+        try
+        {
+            await Database.CloseConnectionAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed twice: nothing is open.
+        }
+        await base.DisposeAsync();
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
@@ -30,12 +31,17 @@ public static class EmbeddingStore
     /// <summary>How many index entries an iterative HNSW scan may visit (pgvector's default is 20,000).</summary>
     private const int MaxScanTuples = 100_000;
 
+    private static readonly TimeSpan SizeRecheck = TimeSpan.FromMinutes(5);
+
+    private static readonly ConcurrentDictionary<(Guid Workspace, string Model, int Dimensions), (bool Small, long Until)> SizeChecks = new();
+
     public static async Task<IReadOnlyDictionary<(string Type, Guid Id), (string Model, string Hash)>> HashesAsync(
         CrmDbContext db, string entityType, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
-        await using var command = await CommandAsync(db, """
+        await using var lease = await LeaseAsync(db, cancellationToken);
+        await using var command = Command(db, """
             SELECT entity_type, entity_id, model, content_hash FROM embeddings WHERE entity_type = @type AND entity_id = ANY(@ids)
-            """, cancellationToken);
+            """);
         command.Parameters.AddWithValue("type", entityType);
         command.Parameters.AddWithValue("ids", ids.ToArray());
         var hashes = new Dictionary<(string, Guid), (string, string)>();
@@ -54,20 +60,21 @@ public static class EmbeddingStore
         {
             return;
         }
+        await using var lease = await LeaseAsync(db, cancellationToken);
         foreach (var dimensions in embeddings.Select(e => e.Vector.Length).Distinct().Where(d => d != 100))
         {
-            await using var ensure = await CommandAsync(db, "SELECT crm_ai_ensure_vector_index(@dims)", cancellationToken);
+            await using var ensure = Command(db, "SELECT crm_ai_ensure_vector_index(@dims)");
             ensure.Parameters.AddWithValue("dims", dimensions);
             await ensure.ExecuteNonQueryAsync(cancellationToken);
         }
-        await using var command = await CommandAsync(db, """
+        await using var command = Command(db, """
             INSERT INTO embeddings (workspace_id, entity_type, entity_id, model, dimensions, content_hash, embedding, embedded_at)
             SELECT crm_workspace_id(), t.type, t.id, t.model, cardinality(t.vector), t.hash, t.vector::vector, now()
             FROM jsonb_to_recordset(@rows) AS t(type text, id uuid, model text, hash text, vector real[])
             ON CONFLICT (workspace_id, entity_type, entity_id) DO UPDATE
                 SET model = excluded.model, dimensions = excluded.dimensions, content_hash = excluded.content_hash,
                     embedding = excluded.embedding, embedded_at = excluded.embedded_at
-            """, cancellationToken);
+            """);
         var rows = embeddings.Select(e => new { type = e.EntityType, id = e.EntityId, model = e.Model, hash = e.ContentHash, vector = e.Vector });
         command.Parameters.Add(new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = System.Text.Json.JsonSerializer.Serialize(rows) });
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -79,7 +86,8 @@ public static class EmbeddingStore
         {
             return;
         }
-        await using var command = await CommandAsync(db, "DELETE FROM embeddings WHERE entity_type = @type AND entity_id = ANY(@ids)", cancellationToken);
+        await using var lease = await LeaseAsync(db, cancellationToken);
+        await using var command = Command(db, "DELETE FROM embeddings WHERE entity_type = @type AND entity_id = ANY(@ids)");
         command.Parameters.AddWithValue("type", entityType);
         command.Parameters.AddWithValue("ids", ids.ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -100,14 +108,15 @@ public static class EmbeddingStore
             "deal" => "deals",
             _ => throw new ArgumentOutOfRangeException(nameof(entityType), entityType, "Not a record type with embeddings."),
         };
-        await using var command = await CommandAsync(db, $"""
+        await using var lease = await LeaseAsync(db, cancellationToken);
+        await using var command = Command(db, $"""
             SELECT r.id FROM {table} r
             WHERE r.deleted_at IS NULL AND r.id > @after
               AND NOT EXISTS (SELECT 1 FROM embeddings e
                               WHERE e.workspace_id = r.workspace_id AND e.entity_type = @type AND e.entity_id = r.id AND e.model = @model)
             ORDER BY r.id
             LIMIT @limit
-            """, cancellationToken);
+            """);
         command.Parameters.AddWithValue("after", after);
         command.Parameters.AddWithValue("type", entityType);
         command.Parameters.AddWithValue("model", model);
@@ -133,29 +142,57 @@ public static class EmbeddingStore
         CrmDbContext db, float[] vector, string model, IReadOnlyCollection<string> types, int limit, CancellationToken cancellationToken)
     {
         var dims = vector.Length.ToString(CultureInfo.InvariantCulture);
-        await using (var count = await CommandAsync(db,
-            $"SELECT count(*) FROM (SELECT 1 FROM embeddings WHERE model = @model AND dimensions = {dims} LIMIT {ExactSearchUpTo + 1}) capped",
-            cancellationToken))
+        var exact = await IsSmallAsync(db, model, vector.Length, cancellationToken);
+        // Exact: compare as plain vectors, which no index orders; approximate: as vector(n), which the HNSW index does.
+        var distance = exact ? "embedding <=> @query::vector" : $"embedding::vector({dims}) <=> @query::vector({dims})";
+        // The HNSW settings travel in the same round trip as the query (a pooled connection forgets them on return). The
+        // iterative scan goes on past other workspaces' rows, which row-level security filters after the index scan.
+        await using var lease = await LeaseAsync(db, cancellationToken);
+        await using var command = Command(db, $"""
+            SELECT set_config('hnsw.iterative_scan', 'relaxed_order', false), set_config('hnsw.ef_search', '{SearchBreadth}', false),
+                   set_config('hnsw.max_scan_tuples', '{MaxScanTuples}', false);
+            SELECT entity_type, entity_id, 1 - distance FROM (
+                SELECT entity_type, entity_id, {distance} AS distance
+                FROM embeddings
+                WHERE dimensions = {dims} AND model = @model AND entity_type = ANY(@types)
+                ORDER BY {distance}
+                LIMIT @limit) nearest
+            ORDER BY distance, entity_id
+            """);
+        command.Parameters.AddWithValue("query", vector);
+        command.Parameters.AddWithValue("model", model);
+        command.Parameters.AddWithValue("types", types.ToArray());
+        command.Parameters.AddWithValue("limit", limit);
+        var matches = new List<EmbeddingMatch>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            count.Parameters.AddWithValue("model", model);
-            var exact = (long)(await count.ExecuteScalarAsync(cancellationToken))! <= ExactSearchUpTo;
-            // Exact: compare as plain vectors, which no index orders; approximate: as vector(n), which the HNSW index does.
-            var distance = exact ? "embedding <=> @query::vector" : $"embedding::vector({dims}) <=> @query::vector({dims})";
-            await using var command = await CommandAsync(db, $"""
-                SELECT entity_type, entity_id, 1 - distance FROM (
-                    SELECT entity_type, entity_id, {distance} AS distance
-                    FROM embeddings
-                    WHERE dimensions = {dims} AND model = @model AND entity_type = ANY(@types)
-                    ORDER BY {distance}
-                    LIMIT @limit) nearest
-                ORDER BY distance, entity_id
-                """, cancellationToken);
-            command.Parameters.AddWithValue("query", vector);
-            command.Parameters.AddWithValue("model", model);
-            command.Parameters.AddWithValue("types", types.ToArray());
-            command.Parameters.AddWithValue("limit", limit);
-            return await MatchesAsync(command, cancellationToken);
+            matches.Add(new EmbeddingMatch(reader.GetString(0), reader.GetGuid(1), reader.GetDouble(2)));
         }
+        return matches;
+    }
+
+    /// <summary>
+    /// Whether the session's workspace has at most <see cref="ExactSearchUpTo"/> vectors of the model: counted (up to
+    /// that many) at most every <see cref="SizeRecheck"/> per process, since counting costs a large workspace a few
+    /// milliseconds per query and sizes change slowly.
+    /// </summary>
+    private static async Task<bool> IsSmallAsync(CrmDbContext db, string model, int dimensions, CancellationToken cancellationToken)
+    {
+        var key = (db.Session.WorkspaceId ?? Guid.Empty, model, dimensions);
+        var now = Environment.TickCount64;
+        if (SizeChecks.TryGetValue(key, out var known) && known.Until > now)
+        {
+            return known.Small;
+        }
+        await using var lease = await LeaseAsync(db, cancellationToken);
+        await using var count = Command(db,
+            $"SELECT count(*) FROM (SELECT 1 FROM embeddings WHERE model = @model AND dimensions = {dimensions} LIMIT {ExactSearchUpTo + 1}) capped");
+        count.Parameters.AddWithValue("model", model);
+        var small = (long)(await count.ExecuteScalarAsync(cancellationToken))! <= ExactSearchUpTo;
+        SizeChecks[key] = (small, now + (long)SizeRecheck.TotalMilliseconds);
+        return small;
     }
 
     /// <summary>
@@ -167,8 +204,8 @@ public static class EmbeddingStore
     {
         string model;
         float[] vector;
-        await using (var command = await CommandAsync(db,
-            "SELECT model, embedding::real[] FROM embeddings WHERE entity_type = @type AND entity_id = @id", cancellationToken))
+        await using (var lease = await LeaseAsync(db, cancellationToken))
+        await using (var command = Command(db, "SELECT model, embedding::real[] FROM embeddings WHERE entity_type = @type AND entity_id = @id"))
         {
             command.Parameters.AddWithValue("type", entityType);
             command.Parameters.AddWithValue("id", entityId);
@@ -184,35 +221,36 @@ public static class EmbeddingStore
         return matches.Where(m => !(m.EntityType == entityType && m.EntityId == entityId)).Take(limit).ToList();
     }
 
-    private static async Task<IReadOnlyList<EmbeddingMatch>> MatchesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var matches = new List<EmbeddingMatch>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            matches.Add(new EmbeddingMatch(reader.GetString(0), reader.GetGuid(1), reader.GetDouble(2)));
-        }
-        return matches;
-    }
-
     /// <summary>
-    /// A command on the context's connection (opened in its tenant session), with the HNSW scan set to go on past
-    /// other workspaces' rows (pgvector 0.8's iterative scan): the index holds every workspace's vectors and row-level
-    /// security filters them after the scan, which would otherwise leave a small workspace with fewer than k results.
+    /// The context's connection, opened (in its tenant session) if it was not, and closed again when the lease ends if
+    /// this opened it. Never left open: a pooled context rented next for another session would otherwise keep this
+    /// connection, and its session, since a session is applied when a connection opens.
     /// </summary>
-    private static async Task<NpgsqlCommand> CommandAsync(CrmDbContext db, string sql, CancellationToken cancellationToken)
+    private static async Task<ConnectionLease> LeaseAsync(CrmDbContext db, CancellationToken cancellationToken)
     {
-        if (db.Database.GetDbConnection().State != ConnectionState.Open)
+        var opened = db.Database.GetDbConnection().State != ConnectionState.Open;
+        if (opened)
         {
             await db.Database.OpenConnectionAsync(cancellationToken);
         }
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using (var settings = new NpgsqlCommand(
-            $"SELECT set_config('hnsw.iterative_scan', 'relaxed_order', false), set_config('hnsw.ef_search', '{SearchBreadth}', false), " +
-            $"set_config('hnsw.max_scan_tuples', '{MaxScanTuples}', false)", connection))
+        return new ConnectionLease(db, opened);
+    }
+
+    /// <summary>A command on the (leased, open) connection of the context, in its transaction if it has one.</summary>
+    private static NpgsqlCommand Command(CrmDbContext db, string sql) =>
+        new(sql, (NpgsqlConnection)db.Database.GetDbConnection())
         {
-            await settings.ExecuteNonQueryAsync(cancellationToken);
+            Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
+        };
+
+    private sealed class ConnectionLease(CrmDbContext db, bool opened) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (opened)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         }
-        return new NpgsqlCommand(sql, connection) { Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction() };
     }
 }

@@ -177,6 +177,26 @@ public sealed class QueryFilterTests : IAsyncLifetime
             $"SELECT count(*) FROM security_logs WHERE id = '{failedLogin.Id}' AND workspace_id IS NULL AND event_type = 'login_failed'"));
     }
 
+    [Fact]
+    public async Task A_pooled_context_returned_with_its_connection_open_does_not_hand_its_session_on()
+    {
+        // A session is applied when a connection opens: a connection opened explicitly for raw SQL (as the embedding
+        // store does) must not stay open, with workspace A's session, for the next renter of the pooled context.
+        await using (var first = Rent(_db.A.Session))
+        {
+            await first.Database.OpenConnectionAsync();
+            await using (var command = first.Database.GetDbConnection().CreateCommand())
+            {
+                command.CommandText = "SELECT count(*) FROM workspace_members";
+                Assert.Equal(1L, await command.ExecuteScalarAsync());
+            }
+        }
+
+        await using var second = Rent(_db.B.Session);
+        Assert.Equal([_db.B.Id], await second.Workspaces.IgnoreQueryFilters().Select(w => w.Id).ToListAsync());
+        Assert.Equal([_db.B.MemberId], await second.WorkspaceMembers.IgnoreQueryFilters().Select(m => m.Id).ToListAsync());
+    }
+
     private CrmDbContext Rent(TenantSession session)
     {
         var context = _factory.CreateDbContext();
