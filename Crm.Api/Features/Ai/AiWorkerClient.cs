@@ -31,9 +31,11 @@ public sealed class AiWorkerClient(HttpClient http, TimeProvider time, ILogger<A
 
     /// <summary>The record's summary (cached or written now), or null when the worker cannot answer in time.</summary>
     public Task<RecordSummary?> TrySummaryAsync(Guid workspaceId, string entityType, Guid id, CancellationToken cancellationToken) =>
-        TryPostAsync<RecordSummary>($"summaries/{entityType}/{id}?workspace={workspaceId}", null, SummaryTimeout, cancellationToken);
+        TryPostAsync<RecordSummary>($"summaries/{entityType}/{id}?workspace={workspaceId}", null, SummaryTimeout, cancellationToken, slowIsDown: false);
 
-    private async Task<T?> TryPostAsync<T>(string uri, HttpContent? content, TimeSpan attemptTimeout, CancellationToken cancellationToken)
+    // slowIsDown: whether a timeout counts as the worker being down; not for a summary, which a slow language model may
+    // take long to write (the worker finishes and caches it meanwhile).
+    private async Task<T?> TryPostAsync<T>(string uri, HttpContent? content, TimeSpan attemptTimeout, CancellationToken cancellationToken, bool slowIsDown = true)
         where T : class
     {
         if (time.GetUtcNow().UtcTicks < Interlocked.Read(ref s_skipUntilTicks))
@@ -52,6 +54,11 @@ public sealed class AiWorkerClient(HttpClient http, TimeProvider time, ILogger<A
             }
             logger.LogWarning("The AI worker answered {Status} to POST {Uri}", (int)response.StatusCode, uri);
             return null; // It is up: only this request failed.
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !slowIsDown)
+        {
+            logger.LogInformation("The AI worker did not answer POST {Uri} within {Timeout}; answering from stored results", uri, attemptTimeout);
+            return null;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested &&
                                   e is HttpRequestException or OperationCanceledException or Polly.ExecutionRejectedException or System.Text.Json.JsonException)
