@@ -30,7 +30,14 @@ public static class SemanticSearchEndpoints
     // Matches outside the caller's record scope are dropped after the vector search, so it fetches more than asked.
     private const int OverFetch = 3;
 
-    private static readonly string[] RecordTypes = [ContactEndpoints.EntityType, CompanyEndpoints.EntityType, LeadEndpoints.EntityType, DealEndpoints.EntityType];
+    /// <summary>The records the AI works on, by their route (/api/v1/{plural}/{id}/...) and entity type.</summary>
+    internal static readonly (string Plural, string Type)[] RecordRoutes =
+    [
+        ("contacts", ContactEndpoints.EntityType), ("companies", CompanyEndpoints.EntityType),
+        ("leads", LeadEndpoints.EntityType), ("deals", DealEndpoints.EntityType),
+    ];
+
+    private static readonly string[] RecordTypes = [.. RecordRoutes.Select(r => r.Type)];
 
     public static IHostApplicationBuilder AddCrmAi(this IHostApplicationBuilder builder)
     {
@@ -58,7 +65,7 @@ public static class SemanticSearchEndpoints
             .Produces<SemanticResults>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        foreach (var (plural, type) in new[] { ("contacts", ContactEndpoints.EntityType), ("companies", CompanyEndpoints.EntityType), ("leads", LeadEndpoints.EntityType), ("deals", DealEndpoints.EntityType) })
+        foreach (var (plural, type) in RecordRoutes)
         {
             routes.MapGet($"/api/v1/{plural}/{{id:guid}}/similar",
                     (Guid id, [AsParameters] ResourceServices services, CancellationToken cancellationToken) => SimilarAsync(type, id, services, cancellationToken))

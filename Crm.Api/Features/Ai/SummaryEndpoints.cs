@@ -1,7 +1,3 @@
-using Crm.Api.Features.Companies;
-using Crm.Api.Features.Contacts;
-using Crm.Api.Features.Deals;
-using Crm.Api.Features.Leads;
 using Crm.Api.Infrastructure.Access;
 using Crm.Api.Infrastructure.Resources;
 using Crm.Domain.Ai;
@@ -24,7 +20,7 @@ public static class SummaryEndpoints
 {
     public static IEndpointRouteBuilder MapSummaryEndpoints(this IEndpointRouteBuilder routes)
     {
-        foreach (var (plural, type) in new[] { ("contacts", ContactEndpoints.EntityType), ("companies", CompanyEndpoints.EntityType), ("deals", DealEndpoints.EntityType), ("leads", LeadEndpoints.EntityType) })
+        foreach (var (plural, type) in SemanticSearchEndpoints.RecordRoutes)
         {
             routes.MapGet($"/api/v1/{plural}/{{id:guid}}/summary",
                     (Guid id, [AsParameters] ResourceServices services, AiWorkerClient aiWorker, CancellationToken cancellationToken) =>
