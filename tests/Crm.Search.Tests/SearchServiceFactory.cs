@@ -34,26 +34,16 @@ public sealed class SearchServiceFactory : WebApplicationFactory<Program>, IAsyn
     {
         _database = await TestDatabase.CreateAsync();
         _ = Server; // starts the host: migrations, then the relay and the indexer
-        await using var command = Database.DataSource.CreateCommand(
-            """
-            INSERT INTO users (id, user_name, normalized_user_name, email, normalized_email) VALUES
-                (@user_a, 'a', 'A', 'a@example.com', 'A@EXAMPLE.COM'), (@user_b, 'b', 'B', 'b@example.com', 'B@EXAMPLE.COM');
-            INSERT INTO workspaces (id, name, slug) VALUES (@a, 'Alpha', 'alpha'), (@b, 'Beta', 'beta');
-            """);
-        command.Parameters.AddWithValue("a", WorkspaceA);
-        command.Parameters.AddWithValue("b", WorkspaceB);
-        command.Parameters.AddWithValue("user_a", UserA);
-        command.Parameters.AddWithValue("user_b", UserB);
-        await command.ExecuteNonQueryAsync();
+        await Database.SeedWorkspacesAsync(WorkspaceA, WorkspaceB, UserA, UserB);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
-        builder.UseSetting("ConnectionStrings:crmdb", TestServers.ServiceConnectionString(Database.Name));
-        builder.UseSetting("ConnectionStrings:crmdb-owner", Database.ConnectionString);
-        builder.UseSetting("ConnectionStrings:redis", TestServers.RedisConnectionString);
-        builder.UseSetting("Outbox:PollInterval", "00:00:00.500");
+        foreach (var (key, value) in TestServers.ServiceSettings(Database))
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>Runs <paramref name="sql"/> in a session of <paramref name="workspaceId"/> (row-level security applies).</summary>

@@ -33,6 +33,29 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(serverConnectionString, name, connectionString);
     }
 
+    /// <summary>
+    /// Users and the workspaces Alpha and Beta, written as the owner (row-level security does not apply): what a
+    /// service test acts in.
+    /// </summary>
+    public async Task SeedWorkspacesAsync(Guid alpha, Guid beta, params Guid[] users)
+    {
+        await using var batch = DataSource.CreateBatch();
+        for (var i = 0; i < users.Length; i++)
+        {
+            var name = ((char)('a' + i)).ToString();
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                "INSERT INTO users (id, user_name, normalized_user_name, email, normalized_email) VALUES ($1, $2, upper($2), $2 || '@example.com', upper($2 || '@example.com'))")
+            {
+                Parameters = { new() { Value = users[i] }, new() { Value = name } },
+            });
+        }
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("INSERT INTO workspaces (id, name, slug) VALUES ($1, 'Alpha', 'alpha'), ($2, 'Beta', 'beta')")
+        {
+            Parameters = { new() { Value = alpha }, new() { Value = beta } },
+        });
+        await batch.ExecuteNonQueryAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync();

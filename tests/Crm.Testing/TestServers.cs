@@ -21,6 +21,18 @@ public static class TestServers
     public static string ServiceConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder(PostgresConnectionString) { Username = ServiceUser, Database = database }.ConnectionString;
 
+    /// <summary>
+    /// The settings a service under test gets, as the AppHost would hand them over: its login and the owner's on
+    /// <paramref name="database"/>, the test Redis, and a short outbox poll so that consumers react within a test.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ServiceSettings(TestDatabase database) => new Dictionary<string, string>
+    {
+        ["ConnectionStrings:crmdb"] = ServiceConnectionString(database.Name),
+        ["ConnectionStrings:crmdb-owner"] = database.ConnectionString,
+        ["ConnectionStrings:redis"] = RedisConnectionString,
+        ["Outbox:PollInterval"] = "00:00:00.500",
+    };
+
     /// <summary>A StackExchange.Redis connection string to the test Redis server.</summary>
     public static string RedisConnectionString => Required(RedisVariable, "127.0.0.1:6379,password=...");
 
