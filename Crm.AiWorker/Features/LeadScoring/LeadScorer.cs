@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Crm.AiWorker.Features.LeadScoring.Learning;
 using Crm.AiWorker.Features.Models;
+using Crm.AiWorker.Features.Providers;
+using Crm.AiWorker.Features.Tasks;
 using Crm.Domain;
 using Crm.Domain.Ai;
 using Crm.Domain.Leads;
@@ -97,16 +99,23 @@ public static class LeadScorer
 
     /// <summary>
     /// Scores the open leads of <paramref name="ids"/> (all of the workspace's when null) and keeps the scores; returns
-    /// how many it scored. The caller's context acts in the workspace's session; this saves its changes.
+    /// how many it scored. The caller's context acts in the workspace's session; this saves its changes. <paramref name="run"/>,
+    /// when given, gets the model that scored (for the ai_tasks row).
     /// </summary>
-    public static async Task<int> ScoreAsync(CrmDbContext db, IReadOnlyCollection<Guid>? ids, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<int> ScoreAsync(
+        CrmDbContext db, IReadOnlyCollection<Guid>? ids, DateTimeOffset now, CancellationToken cancellationToken, AiTaskRun? run = null)
     {
+        var deployed = await DeployedAsync(db, cancellationToken);
+        if (run is not null)
+        {
+            run.ModelProvider = AiModelInfo.Local;
+            run.ModelName = deployed?.Row.DisplayName ?? RulesModelName;
+        }
         var rows = (await LeadFeatures.LoadAsync(db, ids, now, cancellationToken)).Where(r => r.IsOpen).ToList();
         if (rows.Count == 0)
         {
             return 0;
         }
-        var deployed = await DeployedAsync(db, cancellationToken);
         var rules = deployed is null ? await db.LeadScoringRules.AsNoTracking().ToListAsync(cancellationToken) : [];
         var leadIds = rows.Select(r => r.Lead.Id).ToArray();
         var predictions = await db.AiPredictions

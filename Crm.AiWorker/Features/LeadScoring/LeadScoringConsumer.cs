@@ -40,9 +40,7 @@ public sealed class LeadScoringConsumer(IDbContextFactory<CrmDbContext> contexts
             }
             await tasks.RunAsync(workspace.Key, AiTaskType.LeadScoring, new { trigger = "change", leads = leads.Count }, async run =>
             {
-                var scored = await LeadScorer.ScoreAsync(db, leads, clock.GetUtcNow(), cancellationToken);
-                run.ModelProvider = "local";
-                run.ModelName = (await LeadScorer.DeployedAsync(db, cancellationToken))?.Row.DisplayName ?? LeadScorer.RulesModelName;
+                var scored = await LeadScorer.ScoreAsync(db, leads, clock.GetUtcNow(), cancellationToken, run);
                 run.Output = new { scored };
                 return scored;
             }, cancellationToken, entityType: leads.Count == 1 ? OutboxEntityTypes.Lead : null, entityId: leads.Count == 1 ? leads[0] : null);

@@ -53,9 +53,7 @@ public sealed class LeadScoringSchedule(
         }
         var scored = await tasks.RunAsync(workspaceId, AiTaskType.LeadScoring, new { trigger = "batch" }, async run =>
         {
-            run.ModelProvider = "local";
-            run.ModelName = (await LeadScorer.DeployedAsync(db, cancellationToken))?.Row.DisplayName ?? LeadScorer.RulesModelName;
-            var count = await LeadScorer.ScoreAsync(db, null, Clock.GetUtcNow(), cancellationToken);
+            var count = await LeadScorer.ScoreAsync(db, null, Clock.GetUtcNow(), cancellationToken, run);
             run.Output = new { scored = count };
             return count;
         }, cancellationToken);
