@@ -48,10 +48,12 @@ internal static class RecordCards
             }
         }
         return matches
-            .Where(m => cards.ContainsKey((m.EntityType, m.EntityId)))
-            .Select(m => cards[(m.EntityType, m.EntityId)] is var card
-                ? new SimilarRecord(m.EntityType, m.EntityId, card.Title is { Length: > 0 } title ? title : card.Fallback ?? "(no name)", card.Subtitle, Math.Round(m.Similarity, 4))
-                : null!)
+            .Select(m => (Match: m, Card: cards.GetValueOrDefault((m.EntityType, m.EntityId))))
+            .Where(found => found.Card is not null)
+            .Select(found => new SimilarRecord(
+                found.Match.EntityType, found.Match.EntityId,
+                found.Card!.Title is { Length: > 0 } title ? title : found.Card.Fallback ?? "(no name)",
+                found.Card.Subtitle, Math.Round(found.Match.Similarity, 4)))
             .Take(limit)
             .ToList();
     }
