@@ -66,8 +66,10 @@ if (ai is not null)
     aiWorker.WithReference(ai);
 }
 
+// Redis holds the web's sign-in sessions (the API tokens of each browser), shared by its replicas.
 builder.AddProject<Projects.Crm_Web>("web")
     .WithHttpHealthCheck("/health")
+    .WithReference(redis).WaitFor(redis)
     .WithReference(api).WaitFor(api)
     .WithExternalHttpEndpoints();
 

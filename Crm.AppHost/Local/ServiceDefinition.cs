@@ -5,14 +5,15 @@ namespace Crm.AppHost.Local;
 /// find each other as http://{name}).
 /// </summary>
 internal sealed record ServiceDefinition(
-    string Name, string Project, bool UsesData, bool IssuesTokens, string[] Calls, string[] OptionalConnections, bool FillsDemo = false)
+    string Name, string Project, bool UsesData, bool IssuesTokens, string[] Calls, string[] OptionalConnections, bool FillsDemo = false,
+    bool UsesRedis = false)
 {
     public static readonly ServiceDefinition[] All =
     [
         new("api", "Crm.Api", UsesData: true, IssuesTokens: true, Calls: ["search", "aiworker"], OptionalConnections: [], FillsDemo: true),
         new("search", "Crm.Search", UsesData: true, IssuesTokens: false, Calls: [], OptionalConnections: ["elasticsearch"]),
         new("aiworker", "Crm.AiWorker", UsesData: true, IssuesTokens: false, Calls: [], OptionalConnections: ["ai"]),
-        new("web", "Crm.Web", UsesData: false, IssuesTokens: false, Calls: ["api"], OptionalConnections: []),
+        new("web", "Crm.Web", UsesData: false, IssuesTokens: false, Calls: ["api"], OptionalConnections: [], UsesRedis: true),
     ];
 
     /// <summary>
@@ -33,6 +34,9 @@ internal sealed record ServiceDefinition(
         {
             variables["ConnectionStrings__crmdb"] = connections.Database;
             variables["ConnectionStrings__crmdb-owner"] = connections.DatabaseOwner;
+        }
+        if (UsesData || UsesRedis)
+        {
             variables["ConnectionStrings__redis"] = connections.Redis;
         }
         if (IssuesTokens)

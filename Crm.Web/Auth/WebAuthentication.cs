@@ -1,0 +1,79 @@
+using Crm.ServiceDefaults.Clients;
+using Crm.Web.Api;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Crm.Web.Auth;
+
+public static class WebAuthentication
+{
+    /// <summary>
+    /// Cookie sign-in over the API's auth: the cookie names a server-side session (<see cref="SessionStore"/>, in
+    /// Redis), which is checked on every request, so a session ended by the API (sign-out, revocation) signs the
+    /// browser out too.
+    /// </summary>
+    public static IHostApplicationBuilder AddCrmWebAuthentication(this IHostApplicationBuilder builder)
+    {
+        builder.AddCrmRedis();
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<ApiSession>();
+        builder.Services.AddScoped<WebSignIn>();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddAuthorization();
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(options =>
+            {
+                options.Cookie.Name = "crm.session";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.ExpireTimeSpan = SessionStore.Lifetime;
+                options.SlidingExpiration = true;
+                options.LoginPath = "/login";
+                options.AccessDeniedPath = "/";
+                options.Events.OnValidatePrincipal = async context =>
+                {
+                    var sessionId = context.Principal?.FindFirst(WebClaims.SessionId)?.Value;
+                    var store = context.HttpContext.RequestServices.GetRequiredService<SessionStore>();
+                    if (sessionId is null || await store.GetAsync(sessionId) is null)
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
+                };
+            });
+        return builder;
+    }
+
+    /// <summary>Sign-out and workspace switch: POSTed forms (with antiforgery tokens) from the interactive layout.</summary>
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var account = routes.MapGroup("/account").RequireAuthorization();
+
+        account.MapPost("/logout", async (HttpContext context, WebSignIn signIn, ApiSession session) =>
+        {
+            await signIn.SignOutAsync(context, session, context.RequestAborted);
+            return TypedResults.LocalRedirect("/login");
+        });
+
+        account.MapPost("/switch", async (HttpContext context, WebSignIn signIn, ApiSession session, [FromForm] Guid workspaceId) =>
+        {
+            try
+            {
+                await signIn.SwitchWorkspaceAsync(context, session, workspaceId, context.RequestAborted);
+                return TypedResults.LocalRedirect("/");
+            }
+            catch (ApiException exception)
+            {
+                return TypedResults.LocalRedirect($"/?error={Uri.EscapeDataString(exception.Message)}");
+            }
+            catch (SessionEndedException)
+            {
+                return TypedResults.LocalRedirect("/login");
+            }
+        });
+        return routes;
+    }
+}

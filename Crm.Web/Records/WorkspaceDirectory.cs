@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+using Crm.Web.Api;
+
+namespace Crm.Web.Records;
+
+/// <summary>A workspace member as the API lists them (<c>GET /api/v1/members</c>).</summary>
+public sealed record Member(Guid UserId, string Email, string? FirstName, string? LastName, string Role, string RecordScope, string Status)
+{
+    public string DisplayName => $"{FirstName} {LastName}".Trim() is { Length: > 0 } name ? name : Email;
+}
+
+/// <summary>A pipeline stage (<c>GET /api/v1/pipelines/{id}/stages</c>).</summary>
+public sealed record Stage(Guid Id, Guid PipelineId, string Name, int Position, string Kind, decimal? DefaultProbability, int? WipLimit, int? RottingDays, string? Color);
+
+/// <summary>A pipeline with its stages in order.</summary>
+public sealed record Pipeline(Guid Id, string Name, bool IsDefault, bool IsActive, int? RottingDays, string Currency)
+{
+    public List<Stage> Stages { get; init; } = [];
+}
+
+/// <summary>A custom field definition (<c>GET /api/v1/custom-fields</c>).</summary>
+public sealed record CustomField(Guid Id, string ObjectType, string Key, string Label, string FieldType, bool Required, bool IsActive, int Position, JsonArray? Options, string? HelpText);
+
+/// <summary>A tag (<c>GET /api/v1/tags</c>).</summary>
+public sealed record Tag(Guid Id, string Name, string Color);
+
+/// <summary>
+/// The workspace's slowly changing lists (members, pipelines and stages, custom fields, tags), read once per circuit
+/// and shared by its pages: owner names in lists, stage names on deals, custom fields on forms.
+/// <see cref="Invalidate"/> after changing one of them.
+/// </summary>
+public sealed class WorkspaceDirectory(CrmApi api)
+{
+    private Task<List<Member>>? _members;
+    private Task<List<Pipeline>>? _pipelines;
+    private Task<List<CustomField>>? _customFields;
+    private Task<List<Tag>>? _tags;
+
+    public Task<List<Member>> MembersAsync() => _members ??= LoadAllAsync<Member>("api/v1/members?sort=firstName,lastName");
+
+    public Task<List<Tag>> TagsAsync() => _tags ??= LoadAllAsync<Tag>("api/v1/tags?sort=name");
+
+    public async Task<List<CustomField>> CustomFieldsAsync(string objectType) =>
+        (await (_customFields ??= LoadAllAsync<CustomField>("api/v1/custom-fields?filter[isActive]=true&sort=position,key")))
+        .Where(f => f.ObjectType == objectType).ToList();
+
+    public Task<List<Pipeline>> PipelinesAsync() => _pipelines ??= LoadPipelinesAsync();
+
+    public async Task<Stage?> StageAsync(Guid stageId) =>
+        (await PipelinesAsync()).SelectMany(p => p.Stages).FirstOrDefault(s => s.Id == stageId);
+
+    public async Task<string?> MemberNameAsync(Guid? userId) =>
+        userId is null ? null : (await MembersAsync()).FirstOrDefault(m => m.UserId == userId)?.DisplayName;
+
+    public void Invalidate()
+    {
+        _members = null;
+        _pipelines = null;
+        _customFields = null;
+        _tags = null;
+    }
+
+    private async Task<List<Pipeline>> LoadPipelinesAsync()
+    {
+        var pipelines = await LoadAllAsync<Pipeline>("api/v1/pipelines");
+        var withStages = new List<Pipeline>();
+        foreach (var pipeline in pipelines)
+        {
+            var stages = await api.GetAsync<Page<Stage>>($"api/v1/pipelines/{pipeline.Id}/stages");
+            withStages.Add(pipeline with { Stages = stages.Data.OrderBy(s => s.Position).ToList() });
+        }
+        return withStages;
+    }
+
+    /// <summary>Every page of a short list (a few hundred items at most).</summary>
+    private async Task<List<T>> LoadAllAsync<T>(string path)
+    {
+        var items = new List<T>();
+        string? cursor = null;
+        do
+        {
+            var separator = path.Contains('?') ? '&' : '?';
+            var page = await api.GetAsync<Page<T>>($"{path}{separator}limit=200{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}");
+            items.AddRange(page.Data);
+            cursor = page.HasMore ? page.NextCursor : null;
+        }
+        while (cursor is not null);
+        return items;
+    }
+}
