@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Crm.Web.Api;
+using Crm.Web.Components.Shared;
 
 namespace Crm.Web.Records;
 
@@ -19,7 +20,30 @@ public sealed record Pipeline(Guid Id, string Name, bool IsDefault, bool IsActiv
 }
 
 /// <summary>A custom field definition (<c>GET /api/v1/custom-fields</c>).</summary>
-public sealed record CustomField(Guid Id, string ObjectType, string Key, string Label, string FieldType, bool Required, bool IsActive, int Position, JsonArray? Options, string? HelpText);
+public sealed record CustomField(Guid Id, string ObjectType, string Key, string Label, string FieldType, bool Required, bool IsActive, int Position, JsonArray? Options, string? HelpText)
+{
+    /// <summary>The field as <see cref="FieldEditor"/> and lists take it; its value lives in the record's <c>customFields.{Key}</c>.</summary>
+    public FieldDefinition ToDefinition() => new(Key, Label, FieldType switch
+    {
+        "textarea" => FieldKind.LongText,
+        "url" => FieldKind.Url,
+        "email" => FieldKind.Email,
+        "phone" => FieldKind.Phone,
+        "number" => FieldKind.Number,
+        "percent" => FieldKind.Percent,
+        "currency" => FieldKind.Number,
+        "date" => FieldKind.Date,
+        "datetime" => FieldKind.DateTime,
+        "boolean" => FieldKind.Boolean,
+        "select" => FieldKind.Choice,
+        _ => FieldKind.Text,
+    }, Choices: Options?.Select(o => o?["value"]?.GetValue<string>() ?? "").ToArray());
+
+    /// <summary>Option labels by value, for select fields.</summary>
+    public IReadOnlyDictionary<string, string> ChoiceLabels() =>
+        (Options ?? []).Where(o => o?["value"] is not null)
+            .ToDictionary(o => o!["value"]!.GetValue<string>(), o => o!["label"]?.GetValue<string>() ?? o!["value"]!.GetValue<string>());
+}
 
 /// <summary>A tag (<c>GET /api/v1/tags</c>).</summary>
 public sealed record Tag(Guid Id, string Name, string Color);
