@@ -22,4 +22,5 @@ window.crm = {
         link.remove();
     },
     focus(id) { document.getElementById(id)?.focus(); },
+    markInteractive() { document.documentElement.dataset.interactive = 'true'; },
 };
