@@ -2,7 +2,11 @@ using Crm.ServiceDefaults.Clients;
 using Crm.Web.Api;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Crm.Web.Auth;
 
@@ -17,6 +21,9 @@ public static class WebAuthentication
     {
         builder.AddCrmRedis();
         builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddDataProtection().SetApplicationName("crm-web");
+        builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(services =>
+            new ConfigureOptions<KeyManagementOptions>(options => options.XmlRepository = new RedisXmlRepository(services.GetRequiredService<IConnectionMultiplexer>())));
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<ApiSession>();
         builder.Services.AddScoped<WebSignIn>();
