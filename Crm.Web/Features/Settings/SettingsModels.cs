@@ -47,7 +47,8 @@ public sealed class StageForm
 
     public string Kind { get; set; } = "open";
 
-    public decimal? DefaultProbability { get; set; }
+    /// <summary>0-100; the API requires one (blank is sent as 0).</summary>
+    public decimal? DefaultProbability { get; set; } = 0;
 
     public int? WipLimit { get; set; }
 
@@ -65,7 +66,7 @@ public sealed class StageForm
         Color = stage.Color ?? "#808080",
     };
 
-    public object ToBody() => new { name = Name, kind = Kind, defaultProbability = DefaultProbability, wipLimit = WipLimit, rottingDays = RottingDays, color = Color };
+    public object ToBody() => new { name = Name, kind = Kind, defaultProbability = DefaultProbability ?? 0, wipLimit = WipLimit, rottingDays = RottingDays, color = Color };
 }
 
 /// <summary>A custom field's form; options one per line as <c>value</c> or <c>value | Label</c>.</summary>
