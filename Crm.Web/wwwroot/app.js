@@ -24,3 +24,18 @@ window.crm = {
     focus(id) { document.getElementById(id)?.focus(); },
     markInteractive() { document.documentElement.dataset.interactive = 'true'; },
 };
+
+// Settings: copy a secret shown once (a new API key, an invitation token). True when copied; false when the
+// clipboard is unavailable (no secure context or permission), after selecting the text so the user can copy it.
+window.crm.copyText = async function (id) {
+    const input = document.getElementById(id);
+    if (!input) return false;
+    try {
+        await navigator.clipboard.writeText(input.value);
+        return true;
+    } catch {
+        input.focus();
+        input.select();
+        return false;
+    }
+};

@@ -8,6 +8,9 @@ public sealed record LoginRequest(string? Email, string? Password, Guid? Workspa
 
 public sealed record RefreshRequest(string? RefreshToken);
 
+/// <summary>The workspace to switch to; text rather than a Guid so that a malformed id is a field error, not a bad body.</summary>
+public sealed record SwitchWorkspaceRequest(string? WorkspaceId);
+
 public sealed record WorkspaceSummary(Guid Id, string Name, string Slug);
 
 public sealed record WorkspaceMembershipSummary(Guid Id, string Name, string Slug, string Role);

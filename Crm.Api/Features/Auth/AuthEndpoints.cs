@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Crm.Api.Features.Auth;
 
 /// <summary>
-/// <c>/api/v1/auth</c>: register (user + workspace + owner membership), login, refresh, logout and me
+/// <c>/api/v1/auth</c>: register (user + workspace + owner membership), login, refresh, logout, switch and me
 /// (AuthEndpoints.*.cs), the caller's sessions (Sessions/) and accepting an invitation (Features/Members). See
 /// docs/api.md, "Authentication", for the status codes.
 /// </summary>
@@ -50,6 +50,15 @@ public static partial class AuthEndpoints
             .WithDescription("Revokes the session the access token belongs to: its refresh token stops at once, its access tokens within Auth:MembershipCacheDuration.")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        auth.MapPost("/switch", SwitchWorkspaceAsync)
+            .RequireAuthorization(AuthExtensions.SignedInUser)
+            .WithName("SwitchWorkspace")
+            .WithSummary("Switch to another of the caller's workspaces")
+            .WithDescription("Starts a session in the given workspace, where the caller must be an active member, and answers its tokens as login does; the calling session is ended (its refresh token stops at once). No password: the caller's session vouches for them.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
         auth.MapGet("/me", GetMeAsync)
             .RequireAuthorization(AuthExtensions.SignedInUser)
