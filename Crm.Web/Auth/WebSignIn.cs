@@ -29,6 +29,21 @@ public sealed class WebSignIn(IHttpClientFactory httpClients, SessionStore store
         await RemoveSessionAsync(context);
     }
 
+    /// <summary>
+    /// Accepts an invitation: anonymously (creates the account with the password given) or, when
+    /// <paramref name="session"/> is given, with the signed-in account; either way the browser is then signed in to
+    /// the workspace it joined.
+    /// </summary>
+    public async Task AcceptInvitationAsync(HttpContext context, object acceptance, ApiSession? session, CancellationToken cancellationToken)
+    {
+        var accessToken = session is null ? null : await session.GetAccessTokenAsync(cancellationToken);
+        await SignInAsync(context, "api/v1/auth/invitations/accept", acceptance, knownWorkspaces: null, cancellationToken, accessToken);
+        if (session is not null)
+        {
+            await RemoveSessionAsync(context);
+        }
+    }
+
     public async Task SignOutAsync(HttpContext context, ApiSession session, CancellationToken cancellationToken)
     {
         try
