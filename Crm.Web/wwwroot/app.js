@@ -23,3 +23,14 @@ window.crm = {
     },
     focus(id) { document.getElementById(id)?.focus(); },
 };
+
+// ---- Lists (CSV export) ----
+// Starts a download from one of the web's own endpoints (the cookie goes along), without leaving the page.
+window.crm.downloadUrl = url => {
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = '';
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+};
