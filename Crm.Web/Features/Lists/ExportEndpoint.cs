@@ -52,7 +52,7 @@ public static class ExportEndpoint
                                ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"')
                                ?? $"{plural}.csv";
                 context.Response.ContentType = "text/csv; charset=utf-8";
-                context.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = fileName }.ToString();
+                context.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = $"\"{fileName}\"", FileNameStar = fileName }.ToString();
                 context.Response.Headers.CacheControl = "no-store";
                 await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
                 await body.CopyToAsync(context.Response.Body, cancellationToken);
@@ -69,10 +69,10 @@ public static class ExportEndpoint
         }
     }
 
-    private static Task<HttpResponseMessage> SendAsync(HttpClient http, string path, string token, CancellationToken cancellationToken)
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, string path, string token, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }
 }
