@@ -180,7 +180,7 @@ public sealed record ListQuery
         {
             text.Append(text.Length == 0 ? "" : "&")
                 .Append(Uri.EscapeDataString(key).Replace("%5B", "[").Replace("%5D", "]"))
-                .Append('=').Append(Uri.EscapeDataString(value ?? ""));
+                .Append('=').Append(Uri.EscapeDataString(value ?? "").Replace("%2C", ","));
         }
         return text.ToString();
     }
