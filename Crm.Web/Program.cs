@@ -1,6 +1,7 @@
 using Crm.Web.Api;
 using Crm.Web.Auth;
 using Crm.Web.Components;
+using Crm.Web.Features.Lists;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -21,6 +22,7 @@ app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapAccountEndpoints();
+app.MapListExport();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();
