@@ -93,14 +93,6 @@ public sealed class CrmApi(HttpClient http, ApiSession session, ILogger<CrmApi> 
         }, cancellationToken);
     }
 
-    /// <summary>The raw bytes of a download (CSV export), with the file name the API suggests.</summary>
-    public async Task<(byte[] Content, string FileName)> DownloadAsync(string path, CancellationToken cancellationToken = default)
-    {
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
-        var fileName = response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"') ?? "export.csv";
-        return (await response.Content.ReadAsByteArrayAsync(cancellationToken), fileName);
-    }
-
     private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
     {
         var token = await session.GetAccessTokenAsync(cancellationToken);

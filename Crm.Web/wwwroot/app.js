@@ -12,15 +12,6 @@ window.crm = {
             }
         });
     },
-    // Saves bytes from the server as a file (CSV export).
-    download(fileName, contentType, base64) {
-        const link = document.createElement('a');
-        link.href = `data:${contentType};base64,${base64}`;
-        link.download = fileName;
-        document.body.appendChild(link);
-        link.click();
-        link.remove();
-    },
     focus(id) { document.getElementById(id)?.focus(); },
     markInteractive() { document.documentElement.dataset.interactive = 'true'; },
 };
