@@ -49,7 +49,7 @@ public sealed class RecordTests(WebApp app)
         await page.CreateCompanyAsync("Initech", "initech.example");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit Industry" }).ClickAsync();
-        await page.GetByLabel("Industry").FillAsync("Software");
+        await page.GetByLabel("Industry", new() { Exact = true }).FillAsync("Software");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Edit Industry" })).ToBeVisibleAsync();
         await page.ReloadAsync();
@@ -57,9 +57,9 @@ public sealed class RecordTests(WebApp app)
         await Expect(page.Locator("main")).ToContainTextAsync("Software");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit Website" }).ClickAsync();
-        await page.GetByLabel("Website").FillAsync("not a url");
+        await page.GetByLabel("Website", new() { Exact = true }).FillAsync("not a url");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(page.Locator(".field-error").First).ToBeVisibleAsync();
-        await Expect(page.GetByLabel("Website")).ToHaveValueAsync("not a url");
+        await Expect(page.GetByLabel("Website", new() { Exact = true })).ToHaveValueAsync("not a url");
     }
 }
