@@ -20,6 +20,23 @@ public sealed class CrmApi(HttpClient http, ApiSession session, ILogger<CrmApi> 
         return await ReadAsync<T>(response, cancellationToken);
     }
 
+    /// <summary>Every page of a short list (members, pipelines, keys: a few hundred items at most), 200 at a time.</summary>
+    public async Task<List<T>> GetAllAsync<T>(string path, CancellationToken cancellationToken = default)
+    {
+        var items = new List<T>();
+        string? cursor = null;
+        do
+        {
+            var separator = path.Contains('?') ? '&' : '?';
+            var page = await GetAsync<Page<T>>(
+                $"{path}{separator}limit=200{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}", cancellationToken);
+            items.AddRange(page.Data);
+            cursor = page.HasMore ? page.NextCursor : null;
+        }
+        while (cursor is not null);
+        return items;
+    }
+
     /// <summary>A GET that answers null for 404 (a record deleted or out of sight) rather than throwing.</summary>
     public async Task<Versioned<T>?> FindAsync<T>(string path, CancellationToken cancellationToken = default)
     {

@@ -60,12 +60,12 @@ public sealed class WorkspaceDirectory(CrmApi api)
     private Task<List<CustomField>>? _customFields;
     private Task<List<Tag>>? _tags;
 
-    public Task<List<Member>> MembersAsync() => _members ??= LoadAllAsync<Member>("api/v1/members?sort=firstName,lastName");
+    public Task<List<Member>> MembersAsync() => _members ??= api.GetAllAsync<Member>("api/v1/members?sort=firstName,lastName");
 
-    public Task<List<Tag>> TagsAsync() => _tags ??= LoadAllAsync<Tag>("api/v1/tags?sort=name");
+    public Task<List<Tag>> TagsAsync() => _tags ??= api.GetAllAsync<Tag>("api/v1/tags?sort=name");
 
     public async Task<List<CustomField>> CustomFieldsAsync(string objectType) =>
-        (await (_customFields ??= LoadAllAsync<CustomField>("api/v1/custom-fields?filter[isActive]=true&sort=position,key")))
+        (await (_customFields ??= api.GetAllAsync<CustomField>("api/v1/custom-fields?filter[isActive]=true&sort=position,key")))
         .Where(f => f.ObjectType == objectType).ToList();
 
     public Task<List<Pipeline>> PipelinesAsync() => _pipelines ??= LoadPipelinesAsync();
@@ -86,7 +86,7 @@ public sealed class WorkspaceDirectory(CrmApi api)
 
     private async Task<List<Pipeline>> LoadPipelinesAsync()
     {
-        var pipelines = await LoadAllAsync<Pipeline>("api/v1/pipelines");
+        var pipelines = await api.GetAllAsync<Pipeline>("api/v1/pipelines");
         var withStages = new List<Pipeline>();
         foreach (var pipeline in pipelines)
         {
@@ -94,21 +94,5 @@ public sealed class WorkspaceDirectory(CrmApi api)
             withStages.Add(pipeline with { Stages = stages.Data.OrderBy(s => s.Position).ToList() });
         }
         return withStages;
-    }
-
-    /// <summary>Every page of a short list (a few hundred items at most).</summary>
-    private async Task<List<T>> LoadAllAsync<T>(string path)
-    {
-        var items = new List<T>();
-        string? cursor = null;
-        do
-        {
-            var separator = path.Contains('?') ? '&' : '?';
-            var page = await api.GetAsync<Page<T>>($"{path}{separator}limit=200{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}");
-            items.AddRange(page.Data);
-            cursor = page.HasMore ? page.NextCursor : null;
-        }
-        while (cursor is not null);
-        return items;
     }
 }
