@@ -41,3 +41,13 @@ window.crm.downloadUrl = url => {
     link.click();
     link.remove();
 };
+
+// ---- Pipeline board ----
+// Firefox starts dragging an element only when the drag carries data; Blazor's @ondragstart cannot set any, so the
+// deal cards' drags get their deal id here (the board itself tracks the dragged deal on the server).
+document.addEventListener('dragstart', e => {
+    if (e.target instanceof HTMLElement && e.target.matches('[data-testid="deal-card"]') && e.dataTransfer) {
+        e.dataTransfer.setData('text/plain', e.target.dataset.dealId ?? '');
+        e.dataTransfer.effectAllowed = 'move';
+    }
+});
