@@ -21,9 +21,13 @@ public static class Format
         return code switch { "USD" => "$" + amount, "EUR" => "€" + amount, "GBP" => "£" + amount, _ => $"{amount} {code}" };
     }
 
-    /// <summary>An enum code as words: <c>new_business</c> → "New business".</summary>
-    public static string Words(string? code) =>
-        string.IsNullOrEmpty(code) ? "—" : char.ToUpperInvariant(code[0]) + code[1..].Replace('_', ' ');
+    /// <summary>An enum code as words: <c>new_business</c> → "New business", <c>mql</c> → "MQL".</summary>
+    public static string Words(string? code) => code switch
+    {
+        null or "" => "—",
+        "mql" or "sql" or "rfm" => code.ToUpperInvariant(),
+        _ => char.ToUpperInvariant(code[0]) + code[1..].Replace('_', ' '),
+    };
 
     public static string Date(DateOnly? date) => date?.ToString("MMM d, yyyy", Culture) ?? "—";
 

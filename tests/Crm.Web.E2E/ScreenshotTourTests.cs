@@ -84,7 +84,7 @@ public sealed class ScreenshotTourTests(WebApp app)
     private static async Task VisitFirstRecordAsync(IPage page, string plural, string screenshot)
     {
         await page.OpenAsync($"/{plural}");
-        var link = page.Locator($"main table tbody tr a[href^='/{plural}/']").First;
+        var link = page.Locator($"main table tbody tr a[href^='{plural}/']").First;
         var title = (await link.InnerTextAsync()).Trim();
         await link.ClickAsync();
         await page.WaitForRecordPageAsync(plural);
