@@ -27,13 +27,34 @@ public static class NoteMarkdown
         var document = Markdown.Parse(markdown ?? "", Pipeline);
         DisarmLinks(document);
         var html = document.ToHtml(Pipeline);
-        foreach (var name in (mentionedNames ?? []).Where(n => n.Length > 0).OrderByDescending(n => n.Length))
+        var names = (mentionedNames ?? []).Where(n => n.Length > 0).OrderByDescending(n => n.Length).ToList();
+        if (names.Count > 0)
         {
-            // Only where a mention can start (after a space, a tag or a bracket), never inside an address or a link's href.
-            var encoded = EncodeAsMarkdig("@" + name);
-            html = Regex.Replace(html, $@"(?<=^|[\s>(]){Regex.Escape(encoded)}(?!\w)", $"<span class=\"mention\">{encoded.Replace("$", "$$", StringComparison.Ordinal)}</span>");
+            // Marked in text only, never inside a tag (an href, a link's title): the renderer encodes < and > in text,
+            // so splitting at tags separates the two exactly.
+            var parts = Regex.Split(html, "(<[^>]*>)");
+            for (var i = 0; i < parts.Length; i++)
+            {
+                if (!parts[i].StartsWith('<'))
+                {
+                    parts[i] = MarkMentions(parts[i], names);
+                }
+            }
+            html = string.Concat(parts);
         }
         return new MarkupString(html);
+    }
+
+    // Where a mention can start (the start of a text, after a space or a bracket), never in the middle of an address.
+    private static string MarkMentions(string text, IEnumerable<string> names)
+    {
+        foreach (var name in names)
+        {
+            var encoded = EncodeAsMarkdig("@" + name);
+            text = Regex.Replace(text, $@"(?<=^|[\s(]){Regex.Escape(encoded)}(?!\w)",
+                $"<span class=\"mention\">{encoded.Replace("$", "$$", StringComparison.Ordinal)}</span>");
+        }
+        return text;
     }
 
     // Markdown keeps any URL a link names, javascript: included: only web, mail and phone links (or relative ones) stay links.
