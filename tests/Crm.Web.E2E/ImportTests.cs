@@ -42,5 +42,13 @@ public sealed class ImportTests(WebApp app)
         await Expect(contacts).ToContainTextAsync("grace@navy.example");
         await Expect(contacts).ToContainTextAsync("alan@bletchley.example");
         await Expect(contacts).ToContainTextAsync("katherine@nasa.example");
+
+        // And out again: the list's CSV export, as the browser downloads it.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Export CSV" }).ClickAsync());
+        Assert.EndsWith(".csv", download.SuggestedFilename, StringComparison.Ordinal);
+        var csv = await File.ReadAllTextAsync(await download.PathAsync());
+        Assert.StartsWith("id,", csv, StringComparison.Ordinal);
+        Assert.Contains("grace@navy.example", csv, StringComparison.Ordinal);
+        Assert.Equal(4, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 }
