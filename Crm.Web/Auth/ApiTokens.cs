@@ -27,12 +27,13 @@ internal sealed class AuthTokenResponse
 
     public List<WorkspaceChoice>? Workspaces { get; set; }
 
+    /// <summary>The tokens, with the workspaces the answer lists, else <paramref name="knownWorkspaces"/> (a refresh lists none).</summary>
     public ApiTokens ToTokens(TimeProvider clock, IReadOnlyList<WorkspaceChoice>? knownWorkspaces = null) => new(
         AccessToken,
         RefreshToken,
         clock.GetUtcNow().AddSeconds(ExpiresIn),
         Workspace?.Id ?? Guid.Empty,
-        Workspaces is { Count: > 0 } ? Workspaces : knownWorkspaces ?? (Workspace is null ? [] : [Workspace with { Role = "owner" }]));
+        Workspaces is { Count: > 0 } ? Workspaces : knownWorkspaces ?? []);
 }
 
 /// <summary>The API's <c>GET /api/v1/auth/me</c>.</summary>

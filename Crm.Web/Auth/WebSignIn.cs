@@ -37,7 +37,8 @@ public sealed class WebSignIn(IHttpClientFactory httpClients, SessionStore store
     public async Task AcceptInvitationAsync(HttpContext context, object acceptance, ApiSession? session, CancellationToken cancellationToken)
     {
         var accessToken = session is null ? null : await session.GetAccessTokenAsync(cancellationToken);
-        await SignInAsync(context, "api/v1/auth/invitations/accept", acceptance, knownWorkspaces: null, cancellationToken, accessToken);
+        var knownWorkspaces = session is null ? null : (await session.GetTokensAsync()).Workspaces;
+        await SignInAsync(context, "api/v1/auth/invitations/accept", acceptance, knownWorkspaces, cancellationToken, accessToken);
         if (session is not null)
         {
             await RemoveSessionAsync(context);
@@ -106,6 +107,14 @@ public sealed class WebSignIn(IHttpClientFactory httpClients, SessionStore store
             throw await ApiException.FromResponseAsync(meResponse, cancellationToken);
         }
         var me = (await meResponse.Content.ReadFromJsonAsync<CurrentUser>(ApiJson.Options, cancellationToken))!;
+        if (me.Workspace is { } workspace && !tokens.Workspaces.Any(w => w.Id == workspace.Id))
+        {
+            // Register and accepting an invitation answer no list of workspaces: the one just joined adds to those known.
+            tokens = tokens with
+            {
+                Workspaces = [.. tokens.Workspaces.Append(workspace with { Role = me.Role }).OrderBy(w => w.Name, StringComparer.CurrentCultureIgnoreCase)],
+            };
+        }
 
         var sessionId = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
         await store.SaveAsync(sessionId, tokens);

@@ -12,12 +12,7 @@ public sealed class TeamTests(WebApp app)
     {
         var owner = await app.NewPageAsync();
         await owner.SignUpAsync("Team Flow");
-        await owner.OpenAsync("/settings/members");
-        var email = $"colleague-{Guid.NewGuid():N}@example.com";
-        await owner.GetByLabel("Email").FillAsync(email);
-        await owner.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync("sales_rep");
-        await owner.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
-        var link = await owner.GetByTestId("invitation-link").InputValueAsync();
+        var link = await InviteAsync(owner, $"colleague-{Guid.NewGuid():N}@example.com");
 
         var colleague = await app.NewPageAsync();
         await colleague.GotoAsync(link);
@@ -30,5 +25,42 @@ public sealed class TeamTests(WebApp app)
 
         await Expect(colleague.GetByTestId("workspace-name")).ToHaveTextAsync("Team Flow");
         await Expect(colleague.Locator(".user-role")).ToHaveTextAsync("sales rep");
+    }
+
+    [Fact]
+    public async Task A_member_of_two_workspaces_switches_between_them_and_sees_each_ones_records_only()
+    {
+        var alpha = await app.NewPageAsync();
+        await alpha.SignUpAsync("Alpha Works");
+        var beta = await app.NewPageAsync();
+        var betaEmail = await beta.SignUpAsync("Beta Works");
+        await beta.CreateContactAsync("Betty", "Beta", "betty@beta.example");
+
+        // Alpha's owner invites Beta's owner, who joins with the account they are signed in with.
+        var link = await InviteAsync(alpha, betaEmail);
+        await beta.GotoAsync(link);
+        await beta.GetByRole(AriaRole.Button, new() { Name = "Join with this account" }).ClickAsync();
+        await beta.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await beta.WaitForInteractiveAsync();
+        var workspace = beta.GetByLabel("Workspace", new() { Exact = true });
+        await Expect(workspace.Locator("option:checked")).ToHaveTextAsync("Alpha Works");
+        await beta.OpenAsync("/contacts");
+        await Expect(beta.GetByTestId("empty-state")).ToBeVisibleAsync();
+
+        // Choosing a workspace posts the switch form at once; the page comes back signed in to the other one.
+        await workspace.SelectOptionAsync(new SelectOptionValue { Label = "Beta Works" });
+        await Expect(beta.GetByLabel("Workspace", new() { Exact = true }).Locator("option:checked"))
+            .ToHaveTextAsync("Beta Works", new() { Timeout = 20_000 });
+        await beta.OpenAsync("/contacts");
+        await Expect(beta.Locator("main table")).ToContainTextAsync("betty@beta.example");
+    }
+
+    private static async Task<string> InviteAsync(IPage owner, string email)
+    {
+        await owner.OpenAsync("/settings/members");
+        await owner.GetByLabel("Email").FillAsync(email);
+        await owner.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync("sales_rep");
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
+        return await owner.GetByTestId("invitation-link").InputValueAsync();
     }
 }

@@ -63,11 +63,17 @@ public sealed class OutboxDeliveryTests : IAsyncLifetime
 
         using var host = await OutboxHost.StartAsync(_db.DataSource, handled);
         await handled.WaitUntilAsync(events => events.Count == 3);
+        // The cursor is stored just after the handler returns: wait for it rather than stop the host in between.
+        var last = handled.Events.Max(e => e.Position);
+        for (var attempt = 0; attempt < 100 && await CursorAsync() != last; attempt++)
+        {
+            await Task.Delay(50);
+        }
         await host.StopAsync();
 
         Assert.Equal(ids, handled.Events.Select(e => e.EntityId));
         Assert.Equal(3, failures);
-        Assert.Equal(handled.Events.Max(e => e.Position), await CursorAsync());
+        Assert.Equal(last, await CursorAsync());
     }
 
     [Fact]
