@@ -18,6 +18,7 @@ public static class ApiRegistration
         builder.Services.AddHttpClient<CrmApi>(client => client.BaseAddress = ApiBaseAddress);
         builder.Services.AddHttpClient(AnonymousClient, client => client.BaseAddress = ApiBaseAddress);
         builder.Services.AddScoped<WorkspaceDirectory>();
+        builder.Services.AddScoped<UserClock>();
 
         // The web is ready only when it can reach the API (readiness, not liveness: /alive stays up without it).
         builder.Services.AddHealthChecks().AddCheck<ApiHealthCheck>("api", timeout: TimeSpan.FromSeconds(5));

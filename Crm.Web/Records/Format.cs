@@ -54,8 +54,8 @@ public static class Format
 
     public static string Plural(long count, string noun) => count == 1 ? $"1 {noun}" : $"{count:#,0} {noun}s";
 
-    /// <summary>A field's value from a record, as text (references are resolved by the caller).</summary>
-    public static string Field(JsonObject record, FieldDefinition field)
+    /// <summary>A field's value from a record, as text (references are resolved by the caller; date-times in <paramref name="zone"/>).</summary>
+    public static string Field(JsonObject record, FieldDefinition field, TimeZoneInfo? zone = null)
     {
         var node = record[field.Key];
         if (node is null)
@@ -68,7 +68,9 @@ public static class Format
             FieldKind.Percent => Decimal(node) is { } percent ? $"{percent:0.#}%" : "—",
             FieldKind.Number => Decimal(node)?.ToString("#,0.##", Culture) ?? "—",
             FieldKind.Date => DateOnly.TryParse(node.ToString(), CultureInfo.InvariantCulture, out var date) ? Date(date) : node.ToString(),
-            FieldKind.DateTime => DateTimeOffset.TryParse(node.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? DateTime(time) : node.ToString(),
+            FieldKind.DateTime => DateTimeOffset.TryParse(node.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
+                ? DateTime(zone is null ? time : TimeZoneInfo.ConvertTime(time, zone))
+                : node.ToString(),
             FieldKind.Boolean => node.GetValueKind() == System.Text.Json.JsonValueKind.True ? "Yes" : "No",
             FieldKind.Choice => Words(node.ToString()),
             _ => node is JsonValue ? node.ToString() : node.ToJsonString(),

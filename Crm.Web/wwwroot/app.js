@@ -1,3 +1,8 @@
+// The browser's time zone, for the server to show and read times in it (Records/UserClock.cs).
+try {
+    document.cookie = `crm.tz=${encodeURIComponent(Intl.DateTimeFormat().resolvedOptions().timeZone)}; path=/; max-age=31536000; samesite=lax`;
+} catch { /* no Intl: times stay in UTC */ }
+
 // Small browser helpers for the Blazor pages (called through JS interop as window.crm.*).
 window.crm = {
     // Ctrl+K / Cmd+K (and "/" outside inputs) focus the global search box.

@@ -62,4 +62,30 @@ public sealed class RecordTests(WebApp app)
         await Expect(page.Locator(".field-error").First).ToBeVisibleAsync();
         await Expect(page.GetByLabel("Website", new() { Exact = true })).ToHaveValueAsync("not a url");
     }
+
+    [Fact]
+    public async Task Times_are_typed_and_shown_in_the_browsers_time_zone()
+    {
+        var tokyo = await app.NewPageAsync(timeZone: "Asia/Tokyo");
+        var email = await tokyo.SignUpAsync("Time Zones");
+        await tokyo.CreateContactAsync("Kenji", "Sato", "kenji@example.jp");
+        var contactPage = tokyo.Url;
+
+        await tokyo.GetByRole(AriaRole.Tab, new() { Name = "Log activity" }).ClickAsync();
+        await tokyo.GetByLabel("Type", new() { Exact = true }).SelectOptionAsync("meeting");
+        await tokyo.GetByLabel("Status", new() { Exact = true }).SelectOptionAsync("scheduled");
+        await tokyo.GetByLabel("When", new() { Exact = true }).FillAsync("2030-03-04T09:00");
+        await tokyo.GetByLabel("Subject").FillAsync("Kick-off in Tokyo");
+        await tokyo.GetByRole(AriaRole.Button, new() { Name = "Log activity" }).ClickAsync();
+
+        // 09:00 in Tokyo is midnight UTC: each reader sees it on their own clock.
+        var item = tokyo.GetByRole(AriaRole.Region, new() { Name = "Timeline" }).Locator("time").First;
+        await Expect(item).ToHaveAttributeAsync("title", "Mar 4, 2030 09:00");
+
+        var utc = await app.NewPageAsync();
+        await utc.SignInAsync(email, "Str0ng!Passw0rd");
+        await utc.OpenAsync(new Uri(contactPage).PathAndQuery);
+        await Expect(utc.GetByRole(AriaRole.Region, new() { Name = "Timeline" }).Locator("time").First)
+            .ToHaveAttributeAsync("title", "Mar 4, 2030 00:00");
+    }
 }

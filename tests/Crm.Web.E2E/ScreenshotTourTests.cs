@@ -24,7 +24,7 @@ public sealed class ScreenshotTourTests(WebApp app)
         ("/segments", "segments", "Segments"),
         ("/imports", "imports", "Import"),
         ("/settings", "settings", "Settings"),
-        ("/search?q=software", "search", "Search"),
+        ("/search?q=onboarding", "search", "Search"),
     ];
 
     [Fact]

@@ -40,15 +40,15 @@ public sealed class WebApp : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser context (own cookies) and page at the given width: 1280 (desktop) or 390 (phone).</summary>
-    public async Task<IPage> NewPageAsync(int width = 1280, int height = 860)
+    /// <summary>A fresh browser context (own cookies) and page at the given width (1280 desktop, 390 phone) and time zone.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 860, string timeZone = "UTC")
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = WebUrl,
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-US",
-            TimezoneId = "UTC",
+            TimezoneId = timeZone,
         });
         context.SetDefaultTimeout(20_000);
         return await context.NewPageAsync();
