@@ -55,11 +55,41 @@ public sealed class TeamTests(WebApp app)
         await Expect(beta.Locator("main table")).ToContainTextAsync("betty@beta.example");
     }
 
-    private static async Task<string> InviteAsync(IPage owner, string email)
+    [Fact]
+    public async Task A_viewer_reads_records_but_is_offered_no_way_to_change_them()
+    {
+        var owner = await app.NewPageAsync();
+        await owner.SignUpAsync("Read Only");
+        await owner.CreateContactAsync("Vera", "Visible", "vera@example.com");
+        var contactPath = new Uri(owner.Url).PathAndQuery;
+        var link = await InviteAsync(owner, $"viewer-{Guid.NewGuid():N}@example.com", "viewer");
+
+        var viewer = await app.NewPageAsync();
+        await viewer.GotoAsync(link);
+        await viewer.GetByLabel("First name").FillAsync("Val");
+        await viewer.GetByLabel("Password").FillAsync("Str0ng!Passw0rd");
+        await viewer.GetByRole(AriaRole.Button, new() { Name = "Join workspace" }).ClickAsync();
+        await viewer.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+
+        await viewer.OpenAsync("/contacts");
+        await Expect(viewer.Locator("main table")).ToContainTextAsync("vera@example.com");
+        await Expect(viewer.GetByRole(AriaRole.Link, new() { Name = "New contact" })).ToHaveCountAsync(0);
+        await Expect(viewer.GetByRole(AriaRole.Button, new() { Name = "New" })).ToHaveCountAsync(0);
+
+        await viewer.OpenAsync(contactPath);
+        await Expect(viewer.GetByRole(AriaRole.Heading, new() { Name = "Vera Visible", Level = 1 })).ToBeVisibleAsync();
+        await Expect(viewer.GetByRole(AriaRole.Region, new() { Name = "Timeline" })).ToBeVisibleAsync();
+        await Expect(viewer.Locator("main")).ToContainTextAsync("vera@example.com");
+        await Expect(viewer.GetByRole(AriaRole.Button, new() { Name = "Edit First name" })).ToHaveCountAsync(0);
+        await Expect(viewer.GetByRole(AriaRole.Tab, new() { Name = "Log activity" })).ToHaveCountAsync(0);
+        await Expect(viewer.GetByRole(AriaRole.Button, new() { Name = "Delete" })).ToHaveCountAsync(0);
+    }
+
+    private static async Task<string> InviteAsync(IPage owner, string email, string role = "sales_rep")
     {
         await owner.OpenAsync("/settings/members");
         await owner.GetByLabel("Email").FillAsync(email);
-        await owner.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync("sales_rep");
+        await owner.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync(role);
         await owner.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
         return await owner.GetByTestId("invitation-link").InputValueAsync();
     }
