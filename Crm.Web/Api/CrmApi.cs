@@ -132,7 +132,8 @@ public sealed class CrmApi(HttpClient http, ApiSession session, ILogger<CrmApi> 
             using (response)
             {
                 var exception = await ApiException.FromResponseAsync(response, cancellationToken);
-                logger.LogInformation("The API answered {Status} to {Path}: {Title}", (int)response.StatusCode, response.RequestMessage?.RequestUri?.PathAndQuery, exception.Title);
+                // The path only: a query holds what the user typed (search words, filter values).
+                logger.LogInformation("The API answered {Status} to {Path}: {Title}", (int)response.StatusCode, response.RequestMessage?.RequestUri?.AbsolutePath, exception.Title);
                 throw exception;
             }
         }
@@ -150,7 +151,7 @@ public sealed class CrmApi(HttpClient http, ApiSession session, ILogger<CrmApi> 
         catch (Exception exception) when (exception is HttpRequestException or Polly.ExecutionRejectedException
                                           || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            logger.LogWarning(exception, "The API could not be reached for {Method} {Path}", request.Method, request.RequestUri);
+            logger.LogWarning(exception, "The API could not be reached for {Method} {Path}", request.Method, request.RequestUri?.OriginalString.Split('?')[0]);
             throw ApiException.Unreachable();
         }
     }

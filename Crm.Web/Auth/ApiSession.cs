@@ -1,6 +1,7 @@
 using System.Net;
 using Crm.Web.Api;
 using Microsoft.AspNetCore.Components.Authorization;
+using StackExchange.Redis;
 
 namespace Crm.Web.Auth;
 
@@ -23,7 +24,15 @@ public sealed class ApiSession(
     {
         if (_tokens is null)
         {
-            _tokens = await store.GetAsync(await SessionIdAsync()) ?? throw new SessionEndedException();
+            try
+            {
+                _tokens = await store.GetAsync(await SessionIdAsync()) ?? throw new SessionEndedException();
+            }
+            catch (RedisException exception)
+            {
+                logger.LogWarning(exception, "The web's session store (Redis) is unreachable");
+                throw ApiException.Unreachable();
+            }
         }
         return _tokens;
     }
@@ -46,38 +55,48 @@ public sealed class ApiSession(
         try
         {
             var sessionId = await SessionIdAsync();
-            return await store.WithRefreshLockAsync(sessionId, async () =>
-            {
-                var stored = await store.GetAsync(sessionId) ?? throw new SessionEndedException();
-                if (stored.AccessToken != rejectedAccessToken && stored.AccessTokenExpiresAt - clock.GetUtcNow() > RefreshMargin)
-                {
-                    _tokens = stored;
-                    return stored.AccessToken;
-                }
-
-                using var response = await httpClients.CreateClient(ApiRegistration.AnonymousClient)
-                    .PostAsJsonAsync("api/v1/auth/refresh", new { refreshToken = stored.RefreshToken }, cancellationToken);
-                if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest)
-                {
-                    logger.LogInformation("The API refused to refresh web session {SessionId}: it has ended", sessionId[..8]);
-                    await store.RemoveAsync(sessionId);
-                    throw new SessionEndedException();
-                }
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw await ApiException.FromResponseAsync(response, cancellationToken);
-                }
-                var refreshed = (await response.Content.ReadFromJsonAsync<AuthTokenResponse>(ApiJson.Options, cancellationToken))!
-                    .ToTokens(clock, stored.Workspaces);
-                await store.SaveAsync(sessionId, refreshed);
-                _tokens = refreshed;
-                return refreshed.AccessToken;
-            }, cancellationToken);
+            // Not cancellable once started: a refresh abandoned after the API rotated the token would leave the old one
+            // stored, and presenting that again makes the API revoke the whole session (a keystroke in the search box
+            // cancels its request, and must not cost the user their session). The resilience timeout still applies.
+            return await store.WithRefreshLockAsync(sessionId, () => ExchangeAsync(sessionId, rejectedAccessToken), CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or Polly.ExecutionRejectedException or TimeoutException
+                                          or TaskCanceledException or RedisException)
+        {
+            logger.LogWarning(exception, "The tokens of a web session could not be refreshed");
+            throw ApiException.Unreachable();
         }
         finally
         {
             _refreshGate.Release();
         }
+    }
+
+    private async Task<string> ExchangeAsync(string sessionId, string rejectedAccessToken)
+    {
+        var stored = await store.GetAsync(sessionId) ?? throw new SessionEndedException();
+        if (stored.AccessToken != rejectedAccessToken && stored.AccessTokenExpiresAt - clock.GetUtcNow() > RefreshMargin)
+        {
+            _tokens = stored;
+            return stored.AccessToken;
+        }
+
+        using var response = await httpClients.CreateClient(ApiRegistration.AnonymousClient)
+            .PostAsJsonAsync("api/v1/auth/refresh", new { refreshToken = stored.RefreshToken });
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest)
+        {
+            logger.LogInformation("The API refused to refresh web session {SessionId}: it has ended", sessionId[..8]);
+            await store.RemoveAsync(sessionId);
+            throw new SessionEndedException();
+        }
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ApiException.FromResponseAsync(response, CancellationToken.None);
+        }
+        var refreshed = (await response.Content.ReadFromJsonAsync<AuthTokenResponse>(ApiJson.Options))!.ToTokens(clock, stored.Workspaces);
+        await store.SaveAsync(sessionId, refreshed);
+        _tokens = refreshed;
+        return refreshed.AccessToken;
     }
 
     /// <summary>Forgets the session (the API has ended it); the cookie is refused on the next request.</summary>

@@ -1,9 +1,11 @@
 using Crm.ServiceDefaults.Clients;
 using Crm.Web.Api;
+using Crm.Web.Components.Layout;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -35,7 +37,9 @@ public static class WebAuthentication
                 options.Cookie.Name = "crm.session";
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Lax;
-                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                // Always Secure outside development: in Azure Container Apps TLS ends at the ingress, so requests reach
+                // the web as http and SameAsRequest would send the cookie without it.
+                options.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
                 options.ExpireTimeSpan = SessionStore.Lifetime;
                 options.SlidingExpiration = true;
                 options.LoginPath = "/login";
@@ -59,13 +63,14 @@ public static class WebAuthentication
     {
         var account = routes.MapGroup("/account").RequireAuthorization();
 
+        // Both are forms posted with an antiforgery token; logout binds no form field, so it asks for the check itself.
         account.MapPost("/logout", async (HttpContext context, WebSignIn signIn, ApiSession session) =>
         {
             await signIn.SignOutAsync(context, session, context.RequestAborted);
             return TypedResults.LocalRedirect("/login");
-        });
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute());
 
-        account.MapPost("/switch", async (HttpContext context, WebSignIn signIn, ApiSession session, [FromForm] Guid workspaceId) =>
+        account.MapPost("/switch", async (HttpContext context, WebSignIn signIn, ApiSession session, ILogger<WebSignIn> logger, [FromForm] Guid workspaceId) =>
         {
             try
             {
@@ -74,7 +79,9 @@ public static class WebAuthentication
             }
             catch (ApiException exception)
             {
-                return TypedResults.LocalRedirect($"/?error={Uri.EscapeDataString(exception.Message)}");
+                // A fixed notice, not the message: a link must not be able to put its own text on the page.
+                logger.LogInformation("Switching to workspace {WorkspaceId} failed: {Status} {Title}", workspaceId, (int)exception.Status, exception.Title);
+                return TypedResults.LocalRedirect($"/?notice={Notices.SwitchFailed}");
             }
             catch (SessionEndedException)
             {

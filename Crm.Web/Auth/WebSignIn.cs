@@ -76,7 +76,8 @@ public sealed class WebSignIn(IHttpClientFactory httpClients, SessionStore store
         string? accessToken = null)
     {
         var http = httpClients.CreateClient(ApiRegistration.AnonymousClient);
-        AuthTokenResponse answer;
+        ApiTokens tokens;
+        CurrentUser me;
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: ApiJson.Options) };
@@ -90,23 +91,22 @@ public sealed class WebSignIn(IHttpClientFactory httpClients, SessionStore store
             {
                 throw await ApiException.FromResponseAsync(response, cancellationToken);
             }
-            answer = (await response.Content.ReadFromJsonAsync<AuthTokenResponse>(ApiJson.Options, cancellationToken))!;
+            tokens = (await response.Content.ReadFromJsonAsync<AuthTokenResponse>(ApiJson.Options, cancellationToken))!.ToTokens(clock, knownWorkspaces);
+
+            using var meRequest = new HttpRequestMessage(HttpMethod.Get, "api/v1/auth/me");
+            meRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
+            using var meResponse = await http.SendAsync(meRequest, cancellationToken);
+            if (!meResponse.IsSuccessStatusCode)
+            {
+                throw await ApiException.FromResponseAsync(meResponse, cancellationToken);
+            }
+            me = (await meResponse.Content.ReadFromJsonAsync<CurrentUser>(ApiJson.Options, cancellationToken))!;
         }
         catch (Exception exception) when (exception is HttpRequestException or Polly.ExecutionRejectedException or TaskCanceledException)
         {
             logger.LogWarning(exception, "The API could not be reached to sign in");
             throw ApiException.Unreachable();
         }
-
-        var tokens = answer.ToTokens(clock, knownWorkspaces);
-        using var meRequest = new HttpRequestMessage(HttpMethod.Get, "api/v1/auth/me");
-        meRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
-        using var meResponse = await http.SendAsync(meRequest, cancellationToken);
-        if (!meResponse.IsSuccessStatusCode)
-        {
-            throw await ApiException.FromResponseAsync(meResponse, cancellationToken);
-        }
-        var me = (await meResponse.Content.ReadFromJsonAsync<CurrentUser>(ApiJson.Options, cancellationToken))!;
         if (me.Workspace is { } workspace && !tokens.Workspaces.Any(w => w.Id == workspace.Id))
         {
             // Register and accepting an invitation answer no list of workspaces: the one just joined adds to those known.

@@ -60,15 +60,16 @@ public sealed class WorkspaceDirectory(CrmApi api)
     private Task<List<CustomField>>? _customFields;
     private Task<List<Tag>>? _tags;
 
-    public Task<List<Member>> MembersAsync() => _members ??= api.GetAllAsync<Member>("api/v1/members?sort=firstName,lastName");
+    public Task<List<Member>> MembersAsync() =>
+        Shared(_members ??= api.GetAllAsync<Member>("api/v1/members?sort=firstName,lastName"), () => _members = null);
 
-    public Task<List<Tag>> TagsAsync() => _tags ??= api.GetAllAsync<Tag>("api/v1/tags?sort=name");
+    public Task<List<Tag>> TagsAsync() => Shared(_tags ??= api.GetAllAsync<Tag>("api/v1/tags?sort=name"), () => _tags = null);
 
     public async Task<List<CustomField>> CustomFieldsAsync(string objectType) =>
-        (await (_customFields ??= api.GetAllAsync<CustomField>("api/v1/custom-fields?filter[isActive]=true&sort=position,key")))
+        (await Shared(_customFields ??= api.GetAllAsync<CustomField>("api/v1/custom-fields?filter[isActive]=true&sort=position,key"), () => _customFields = null))
         .Where(f => f.ObjectType == objectType).ToList();
 
-    public Task<List<Pipeline>> PipelinesAsync() => _pipelines ??= LoadPipelinesAsync();
+    public Task<List<Pipeline>> PipelinesAsync() => Shared(_pipelines ??= LoadPipelinesAsync(), () => _pipelines = null);
 
     public async Task<Stage?> StageAsync(Guid stageId) =>
         (await PipelinesAsync()).SelectMany(p => p.Stages).FirstOrDefault(s => s.Id == stageId);
@@ -82,6 +83,20 @@ public sealed class WorkspaceDirectory(CrmApi api)
         _pipelines = null;
         _customFields = null;
         _tags = null;
+    }
+
+    /// <summary>One load shared by every caller; a load that failed is forgotten, so that the next caller tries again.</summary>
+    private static async Task<T> Shared<T>(Task<T> load, Action forget)
+    {
+        try
+        {
+            return await load;
+        }
+        catch
+        {
+            forget();
+            throw;
+        }
     }
 
     private async Task<List<Pipeline>> LoadPipelinesAsync()

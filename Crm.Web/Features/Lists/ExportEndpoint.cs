@@ -62,7 +62,8 @@ public static class ExportEndpoint
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         }
-        catch (HttpRequestException exception)
+        catch (Exception exception) when (exception is HttpRequestException or Polly.ExecutionRejectedException or ApiException
+                                          || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             logger.LogWarning(exception, "The API could not be reached for the export of {Plural}", plural);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Measures the web frontend (bench/README.md, "Web frontend"): the AppHost in local mode, built in Release, with the
+# default demo workspace (about 5,000 contacts), and headless Chromium driven by bench/WebBench.
+# Usage: bench/web.sh [loads=20] [circuits=50]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+loads=${1:-20}
+circuits=${2:-50}
+
+dotnet build Crm.AppHost -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build bench/WebBench -c Release -nologo -v quiet -clp:ErrorsOnly
+work=$(mktemp -d /tmp/crm-webbench-XXXXXX)
+chmod 755 "$work"  # PostgreSQL runs as its own user, which must reach the data directory
+CRM_APPHOST_MODE=local dotnet Crm.AppHost/bin/Release/net10.0/Crm.AppHost.dll --data-dir "$work/data" --port-base 0 \
+  --env-file "$work/apphost.env" >"$work/apphost.log" 2>&1 &
+apphost_pid=$!
+cleanup() {
+  kill -TERM "$apphost_pid" 2>/dev/null && wait "$apphost_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+while [[ ! -f "$work/apphost.env" ]]; do
+  kill -0 "$apphost_pid" 2>/dev/null || { cat "$work/apphost.log" >&2; exit 1; }
+  sleep 0.5
+done
+# shellcheck disable=SC1091
+source "$work/apphost.env"
+echo "web: waiting for the demo workspace to be filled"
+until grep -q "Demo workspace .* filled" "$work/apphost.log"; do
+  kill -0 "$apphost_pid" 2>/dev/null || { tail -50 "$work/apphost.log" >&2; exit 1; }
+  sleep 2
+done
+grep -m1 "Demo workspace .* filled" "$work/apphost.log"
+web_port=${CRM_WEB_URL##*:}
+web_pid=$(fuser "$web_port/tcp" 2>/dev/null | awk '{print $1}')
+password=$(jq -r .DemoPassword "$work/data/secrets.json")
+dotnet bench/WebBench/bin/Release/net10.0/WebBench.dll "$CRM_WEB_URL" demo@crm.local "$password" "$web_pid" "$loads" "$circuits"
