@@ -47,6 +47,16 @@ window.crm.downloadUrl = url => {
     link.remove();
 };
 
+// ---- Comboboxes (the record picker) ----
+// Enter on a highlighted option chooses it (on the server, Components/Shared/RecordPicker.razor); without this, the
+// same Enter would also submit the form the picker is in. Blazor's preventDefault cannot depend on the key pressed.
+document.addEventListener('keydown', e => {
+    if (e.key === 'Enter' && e.target instanceof HTMLInputElement && e.target.getAttribute('role') === 'combobox'
+        && e.target.getAttribute('aria-activedescendant')) {
+        e.preventDefault();
+    }
+});
+
 // ---- Pipeline board ----
 // Firefox starts dragging an element only when the drag carries data; Blazor's @ondragstart cannot set any, so the
 // deal cards' drags get their deal id here (the board itself tracks the dragged deal on the server).

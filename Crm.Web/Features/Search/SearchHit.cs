@@ -12,17 +12,27 @@ public sealed record FacetValue(string Value, long Count);
 
 /// <summary>
 /// One search hit. <see cref="Highlights"/> come from the API with the matches in <c>&lt;mark&gt;</c> and everything else
-/// HTML-escaped, so they (and only they) may be rendered as markup.
+/// HTML-escaped; <see cref="TitleHighlight"/> and <see cref="Snippet"/> are encoded again here, and only they may be
+/// rendered as markup.
 /// </summary>
 public sealed partial record SearchHit(string Type, Guid Id, string Title, string? Subtitle, double Score, List<string>? Highlights)
 {
     /// <summary>The highlighted title when the API marked a match in it; null to show the plain title.</summary>
-    public string? TitleHighlight => Highlights?.FirstOrDefault(h => h.Contains("<mark>") && PlainText(h) == Title);
+    public string? TitleHighlight => Markup(Highlights?.FirstOrDefault(h => h.Contains("<mark>") && PlainText(h) == Title));
 
     /// <summary>A highlighted fragment of another field (an email, the body), to show why the record matched.</summary>
-    public string? Snippet => Highlights?.FirstOrDefault(h => h.Contains("<mark>") && PlainText(h) != Title && PlainText(h) != Subtitle);
+    public string? Snippet => Markup(Highlights?.FirstOrDefault(h => h.Contains("<mark>") && PlainText(h) != Title && PlainText(h) != Subtitle));
 
     private static string PlainText(string highlight) => WebUtility.HtmlDecode(MarkTags().Replace(highlight, ""));
+
+    /// <summary>
+    /// The fragment with everything but <c>&lt;mark&gt;</c> and <c>&lt;/mark&gt;</c> encoded. Defence in depth: the pages
+    /// render it as markup, and record text is anyone's input, so a highlight the API ever failed to escape must show as
+    /// text rather than run as HTML in the reader's session.
+    /// </summary>
+    private static string? Markup(string? highlight) => highlight is null
+        ? null
+        : WebUtility.HtmlEncode(WebUtility.HtmlDecode(highlight)).Replace("&lt;mark&gt;", "<mark>").Replace("&lt;/mark&gt;", "</mark>");
 
     [GeneratedRegex("</?mark>")]
     private static partial Regex MarkTags();

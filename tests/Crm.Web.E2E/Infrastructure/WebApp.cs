@@ -30,6 +30,7 @@ public sealed class WebApp : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(ScreenshotDirectory);
+        Assertions.SetDefaultExpectTimeout(30_000);
         _appHost = await AppHostRun.StartAsync(_data.Path, demo: true);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -50,7 +51,8 @@ public sealed class WebApp : IAsyncLifetime
             Locale = "en-US",
             TimezoneId = timeZone,
         });
-        context.SetDefaultTimeout(20_000);
+        // Generous: the suite runs beside the other test projects on two cores, and a wait ends as soon as its condition holds.
+        context.SetDefaultTimeout(60_000);
         return await context.NewPageAsync();
     }
 
