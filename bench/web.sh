@@ -31,6 +31,9 @@ until grep -q "Demo workspace .* filled" "$work/apphost.log"; do
   sleep 2
 done
 grep -m1 "Demo workspace .* filled" "$work/apphost.log"
+# The search indexer and the AI worker then read every new record; measure once they are done, not beside them.
+echo "web: letting the indexer and the AI worker catch up (${CRM_BENCH_SETTLE:-120} s)"
+sleep "${CRM_BENCH_SETTLE:-120}"
 web_port=${CRM_WEB_URL##*:}
 web_pid=$(fuser "$web_port/tcp" 2>/dev/null | awk '{print $1}')
 password=$(jq -r .DemoPassword "$work/data/secrets.json")
