@@ -54,7 +54,8 @@ public sealed class ScreenshotTourTests(WebApp app)
         // The navigation is behind the menu button on a phone.
         await page.GetByRole(AriaRole.Button, new() { Name = "Open the menu" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Companies" })).ToBeVisibleAsync();
-        await page.SaveScreenshotAsync("phone-menu");
+        await Expect(page.Locator(".sidebar")).ToHaveCSSAsync("transform", "none");
+        await page.SaveScreenshotAsync("phone-menu", fullPage: false);
     }
 
     private async Task<IPage> SignInToDemoAsync(int width)

@@ -44,7 +44,7 @@ public static class PageExtensions
         await page.WaitForInteractiveAsync();
     }
 
-    /// <summary>A full-page PNG in artifacts/screenshots, named after the page (and width).</summary>
-    public static Task SaveScreenshotAsync(this IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(WebApp.ScreenshotDirectory, $"{name}.png"), FullPage = true });
+    /// <summary>A PNG in artifacts/screenshots, named after the page (and width): the whole page, or what the screen shows.</summary>
+    public static Task SaveScreenshotAsync(this IPage page, string name, bool fullPage = true) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(WebApp.ScreenshotDirectory, $"{name}.png"), FullPage = fullPage });
 }
