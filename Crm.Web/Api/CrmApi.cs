@@ -95,6 +95,26 @@ public sealed class CrmApi(HttpClient http, ApiSession session, ILogger<CrmApi> 
         return new Versioned<T>(await ReadAsync<T>(response, cancellationToken), response.Headers.ETag?.ToString());
     }
 
+    /// <summary>
+    /// A merge patch of whatever version is stored now: reads the ETag first. For changes made without an edit form
+    /// (bulk actions, reordering, a default, a role), where the user means "this change, to the record as it is".
+    /// </summary>
+    public async Task<Versioned<T>> PatchLatestAsync<T>(string path, object patch, CancellationToken cancellationToken = default) =>
+        await PatchAsync<T>(path, patch, await ETagAsync(path, cancellationToken), cancellationToken);
+
+    /// <summary>Deletes whatever version is stored now (reads the ETag first); one that is gone already is no error.</summary>
+    public async Task DeleteLatestAsync(string path, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await DeleteAsync(path, await ETagAsync(path, cancellationToken), cancellationToken);
+        }
+        catch (ApiException exception) when (exception.Status == HttpStatusCode.NotFound)
+        {
+            // Deleted meanwhile (by someone else, or in another tab): what the user asked for holds.
+        }
+    }
+
     public async Task PutAsync(string path, object? body = null, CancellationToken cancellationToken = default)
     {
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Put, path) { Content = Json(body ?? new { }) }, cancellationToken);
@@ -108,6 +128,12 @@ public sealed class CrmApi(HttpClient http, ApiSession session, ILogger<CrmApi> 
             IfMatch(request, etag);
             return request;
         }, cancellationToken);
+    }
+
+    private async Task<string?> ETagAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+        return response.Headers.ETag?.ToString();
     }
 
     private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)

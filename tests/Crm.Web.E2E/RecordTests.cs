@@ -88,4 +88,31 @@ public sealed class RecordTests(WebApp app)
         await Expect(utc.GetByRole(AriaRole.Region, new() { Name = "Timeline" }).Locator("time").First)
             .ToHaveAttributeAsync("title", "Mar 4, 2030 00:00");
     }
+
+    [Fact]
+    public async Task Contacts_chosen_in_the_list_are_given_an_owner_and_deleted_together()
+    {
+        var page = await app.NewPageAsync();
+        await page.SignUpAsync("Bulk Flow");
+        await page.CreateContactAsync("Dana", "Delete", "dana@example.com");
+        await page.CreateContactAsync("Dirk", "Delete", "dirk@example.com");
+        await page.CreateContactAsync("Kim", "Keep", "kim@example.com");
+
+        await page.OpenAsync("/contacts");
+        await page.GetByLabel("Select Dana Delete").CheckAsync();
+        await page.GetByLabel("Select Dirk Delete").CheckAsync();
+        await page.GetByLabel("New owner").SelectOptionAsync(new SelectOptionValue { Label = "Erin Tester" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Assign owner" }).ClickAsync();
+        await Expect(page.Locator("main")).ToContainTextAsync("Assigned to Erin Tester: 2 contacts.");
+
+        await page.GetByLabel("Select Dana Delete").CheckAsync();
+        await page.GetByLabel("Select Dirk Delete").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete 2 contacts" }).ClickAsync();
+        await Expect(page.Locator("main")).ToContainTextAsync("Deleted: 2 contacts.");
+        var table = page.Locator("main table");
+        await Expect(table).ToContainTextAsync("kim@example.com");
+        await Expect(table).Not.ToContainTextAsync("dana@example.com");
+        await Expect(table).Not.ToContainTextAsync("dirk@example.com");
+    }
 }
