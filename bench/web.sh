@@ -11,7 +11,10 @@ dotnet build Crm.AppHost -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet build bench/WebBench -c Release -nologo -v quiet -clp:ErrorsOnly
 work=$(mktemp -d /tmp/crm-webbench-XXXXXX)
 chmod 755 "$work"  # PostgreSQL runs as its own user, which must reach the data directory
-CRM_APPHOST_MODE=local dotnet Crm.AppHost/bin/Release/net10.0/Crm.AppHost.dll --data-dir "$work/data" --port-base 0 \
+# One user loads pages as fast as a browser can: the API's per-user rate limit (600 a minute) would turn that into
+# 429s and Retry-After waits, which is the limiter working, not page speed. The services inherit these.
+RateLimits__UserPerMinute=1000000 RateLimits__WorkspacePerMinute=1000000 \
+  CRM_APPHOST_MODE=local dotnet Crm.AppHost/bin/Release/net10.0/Crm.AppHost.dll --data-dir "$work/data" --port-base 0 \
   --env-file "$work/apphost.env" >"$work/apphost.log" 2>&1 &
 apphost_pid=$!
 cleanup() {
