@@ -188,6 +188,15 @@ public sealed record RecordType(
         All.FirstOrDefault(t => string.Equals(t.Plural, name, StringComparison.OrdinalIgnoreCase)
                                 || string.Equals(t.Singular, name, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// The page of the record an activity, note or task is linked to (its deal first, then contact, company, lead), or
+    /// null when it names none.
+    /// </summary>
+    public static string? PageOfLinkedRecord(JsonObject item) =>
+        new[] { ("dealId", Deals), ("contactId", Contacts), ("companyId", Companies), ("leadId", Leads) }
+            .Select(link => Format.Id(item[link.Item1]) is { } id ? $"/{link.Item2.Plural}/{id}" : null)
+            .FirstOrDefault(link => link is not null);
+
     private static string JoinName(JsonObject record) => $"{Text(record, "firstName")} {Text(record, "lastName")}".Trim();
 
     private static string? Join(string? first, string? second) =>

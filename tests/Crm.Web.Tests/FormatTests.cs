@@ -39,4 +39,15 @@ public sealed class FormatTests
         Assert.Equal("Jan 31, 2027", Format.Field(deal, RecordType.Deals.Field("expectedCloseDate")!));
         Assert.Equal("—", Format.Field(deal, RecordType.Deals.Field("nextStep")!));
     }
+
+    [Fact]
+    public void An_activity_opens_the_page_of_the_record_it_belongs_to_its_deal_first()
+    {
+        var deal = Guid.NewGuid();
+        var contact = Guid.NewGuid();
+
+        Assert.Equal($"/deals/{deal}", RecordType.PageOfLinkedRecord(JsonNode.Parse($$"""{"contactId": "{{contact}}", "dealId": "{{deal}}"}""")!.AsObject()));
+        Assert.Equal($"/contacts/{contact}", RecordType.PageOfLinkedRecord(JsonNode.Parse($$"""{"contactId": "{{contact}}", "dealId": null}""")!.AsObject()));
+        Assert.Null(RecordType.PageOfLinkedRecord(new JsonObject()));
+    }
 }

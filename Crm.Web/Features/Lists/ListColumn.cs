@@ -44,9 +44,9 @@ public sealed class ListNames
 {
     public Dictionary<Guid, string> Members { get; } = [];
 
-    public Dictionary<Guid, string> Companies { get; } = [];
+    public Dictionary<Guid, string> Companies { get; private set; } = [];
 
-    public Dictionary<Guid, string> Contacts { get; } = [];
+    public Dictionary<Guid, string> Contacts { get; private set; } = [];
 
     public Dictionary<Guid, string> Stages { get; } = [];
 
@@ -83,8 +83,8 @@ public sealed class ListNames
                 }
             }
         }
-        await LoadTitlesAsync(api, RecordType.Companies, ReferencedIds(records, columns, FieldKind.Company), names.Companies, cancellationToken);
-        await LoadTitlesAsync(api, RecordType.Contacts, ReferencedIds(records, columns, FieldKind.Contact), names.Contacts, cancellationToken);
+        names.Companies = await api.TitlesAsync(RecordType.Companies, ReferencedIds(records, columns, FieldKind.Company), cancellationToken);
+        names.Contacts = await api.TitlesAsync(RecordType.Contacts, ReferencedIds(records, columns, FieldKind.Contact), cancellationToken);
         return names;
     }
 
@@ -92,20 +92,4 @@ public sealed class ListNames
         columns.Where(c => c.Field?.Kind == kind && !c.IsCustom)
             .SelectMany(c => records.Select(r => Format.Id(r[c.Key])))
             .OfType<Guid>().Distinct().ToList();
-
-    private static async Task LoadTitlesAsync(CrmApi api, RecordType type, List<Guid> ids, Dictionary<Guid, string> titles, CancellationToken cancellationToken)
-    {
-        foreach (var chunk in ids.Chunk(100))
-        {
-            var page = await api.GetAsync<Page<JsonObject>>(
-                $"{type.ApiPath}?limit=100&filter[id][in]={string.Join(',', chunk)}", cancellationToken);
-            foreach (var record in page.Data)
-            {
-                if (Format.Id(record["id"]) is { } id)
-                {
-                    titles[id] = type.TitleOf(record);
-                }
-            }
-        }
-    }
 }

@@ -32,16 +32,11 @@ public static class SearchNavigator
         try
         {
             var item = await api.FindAsync<JsonObject>($"api/v1/{path}/{hit.Id}");
-            return item is null ? searchPage : RecordLink(item.Value) ?? searchPage;
+            return item is null ? searchPage : RecordType.PageOfLinkedRecord(item.Value) ?? searchPage;
         }
         catch (ApiException)
         {
             return searchPage;
         }
     }
-
-    private static string? RecordLink(JsonObject item) =>
-        new[] { ("dealId", "deals"), ("contactId", "contacts"), ("companyId", "companies"), ("leadId", "leads") }
-            .Select(link => Format.Id(item[link.Item1]) is { } id ? $"/{link.Item2}/{id}" : null)
-            .FirstOrDefault(link => link is not null);
 }
