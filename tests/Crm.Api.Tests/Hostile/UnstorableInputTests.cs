@@ -60,6 +60,8 @@ public sealed class UnstorableInputTests(ApiFactory api) : IClassFixture<ApiFact
     [InlineData("POST", "", """{"name":"Acme","type":"vendor,competitor"}""")]
     [InlineData("POST", "", """{"name":"Acme","type":"Vendor"}""")]
     [InlineData("POST", "", """{"name":"Acme","type":3}""")]
+    [InlineData("POST", "", """{"name":"Acme \ud800 Corp"}""")]
+    [InlineData("POST", "", """{"name":"Acme","description":"\udc00"}""")]
     [InlineData("POST", "", """{"name":"Acme","website":"http:\\\\example.com"}""")]
     [InlineData("POST", "", """{"name":"Acme","customFields":{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":{"j":{"k":{"l":{"m":{"n":{"o":{"p":{"q":{"r":{"s":{"t":{"u":{"v":{"w":{"x":{"y":{"z":{"a":{"b":{"c":{"d":{"e":{"f":{"g":1}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}""")]
     public async Task Malformed_bodies_are_400s(string method, string path, string body)
