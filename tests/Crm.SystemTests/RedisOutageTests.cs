@@ -11,7 +11,8 @@ namespace Crm.SystemTests;
 /// Redis stopped under the running app (SIGTERM, as a stopped container or <c>redis-cli shutdown</c>), with Crm.Search
 /// up: the API keeps answering from PostgreSQL — a cached record read and changed, lists, the board, create and
 /// delete, sign-in and token refresh (rate limits are not enforced meanwhile), search — with no 5xx at all; and the
-/// API, Crm.Search and Crm.AiWorker report Degraded (200), not Unhealthy, because for them Redis is an accelerator.
+/// API, Crm.Search and Crm.AiWorker report Degraded (200), not Unhealthy, because for them Redis is an accelerator;
+/// the web, whose sign-in sessions live in Redis, reports Unhealthy.
 /// (SearchSystemTests searches with Crm.Search and Redis both gone.) A run of its own: nothing brings Redis back.
 /// </summary>
 public sealed class RedisOutageTests(ITestOutputHelper output)
@@ -133,5 +134,7 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
         {
             Assert.Equal("200 Degraded (redis: Degraded)", health[service]);
         }
+        // The web cannot check a signed-in browser's session without Redis: it says so.
+        Assert.Equal("503 Unhealthy (redis: Unhealthy)", health["web"]);
     }
 }
