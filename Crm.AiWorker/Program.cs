@@ -9,13 +9,15 @@ using Crm.AiWorker.Features.Tasks;
 using Crm.Domain;
 using Crm.Domain.Migrations;
 using Crm.ServiceDefaults.Clients;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddCrmDbContext<CrmDbContext>();
 builder.AddCrmMigrations();
-builder.AddCrmRedis();
+// Nothing the worker does needs Redis: while it is down /health says Degraded, not Unhealthy.
+builder.AddCrmRedis(whenUnreachable: HealthStatus.Degraded);
 builder.AddJobLoop();
 builder.Services.AddSingleton<AiWorkspaces>();
 builder.Services.AddSingleton<AiTaskLog>();

@@ -13,6 +13,7 @@ using Crm.Api.Infrastructure.Tenancy;
 using Crm.Domain;
 using Crm.Domain.Migrations;
 using Crm.ServiceDefaults.Clients;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -20,7 +21,9 @@ builder.AddServiceDefaults();
 builder.AddCrmDbContext<CrmDbContext>(onRent: TenantSessionAccessor.ApplyTo);
 builder.AddCrmAuth();
 builder.AddCrmMigrations();
-builder.AddCrmRedis();
+// Redis is an accelerator here (cache, rate limits): while it is down the API answers from PostgreSQL, so /health says
+// Degraded (200), not Unhealthy (503), and no readiness probe takes the API out of service for it.
+builder.AddCrmRedis(whenUnreachable: HealthStatus.Degraded);
 builder.AddCrmRateLimiting();
 builder.AddCrmCaching();
 builder.AddCrmOpenApi();

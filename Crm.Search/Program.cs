@@ -5,13 +5,15 @@ using Crm.Search.Features.Documents;
 using Crm.Search.Features.Indexing;
 using Crm.Search.Features.Query;
 using Crm.ServiceDefaults.Clients;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddCrmDbContext<CrmDbContext>();
 builder.AddCrmMigrations();
-builder.AddCrmRedis();
+// Redis only carries the search-result generation bump (best effort): while it is down /health says Degraded, not Unhealthy.
+builder.AddCrmRedis(whenUnreachable: HealthStatus.Degraded);
 builder.AddSearchBackend();
 builder.Services.AddSearchDocumentSources();
 builder.Services.AddSingleton<SearchTelemetry>();

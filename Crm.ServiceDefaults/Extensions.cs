@@ -23,6 +23,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddServiceDiscovery();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseInputExceptionHandler>();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         // A malformed body answers 400 in every environment (in Development minimal APIs would throw, and the
         // exception handler would turn that into a 500).
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);

@@ -30,14 +30,14 @@ public sealed class SearchSystemTests
         Assert.Equal("search-service", source);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"found after {watch.Elapsed}");
 
-        Kill(LeftoverProcesses.Find(data.Path), "Crm.Search");
+        Processes.Kill(LeftoverProcesses.Find(data.Path), "Crm.Search");
         (hits, source) = await SearchUntilAsync(api, "marlowe", hits => hits.Contains(id));
         Assert.Contains(id, hits);
         Assert.Equal("postgresql-fallback", source);
 
         // redis-server rewrites its process title over its environment, so it is found by its port, not the AppHost's marker.
         var redisPort = run.Addresses["CRM_REDIS"].Split(',')[0].Split(':')[1];
-        Kill(AllProcesses(), $"redis-server 127.0.0.1:{redisPort}");
+        Processes.Kill(Processes.All(), $"redis-server 127.0.0.1:{redisPort}");
         using var read = await api.GetAsync($"/api/v1/contacts/{id}");
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         (hits, _) = await SearchUntilAsync(api, "marlowe", hits => hits.Contains(id));
@@ -60,30 +60,6 @@ public sealed class SearchSystemTests
                 return (hits, source);
             }
             await Task.Delay(200);
-        }
-    }
-
-    /// <summary>SIGKILLs the process among <paramref name="pids"/> whose command line contains <paramref name="name"/>.</summary>
-    private static void Kill(IEnumerable<int> pids, string name)
-    {
-        var pid = Assert.Single(pids, pid => CommandLine(pid).Contains(name, StringComparison.Ordinal));
-        using var process = Process.GetProcessById(pid);
-        process.Kill();
-        process.WaitForExit();
-    }
-
-    private static IEnumerable<int> AllProcesses() =>
-        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Select(name => int.TryParse(name, out var pid) ? pid : 0).Where(pid => pid > 0);
-
-    private static string CommandLine(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
-        }
-        catch (IOException)
-        {
-            return ""; // gone meanwhile
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Crm.ServiceDefaults.Clients;
 using Crm.ServiceDefaults.Tests.TestSupport;
 using Crm.Testing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace Crm.ServiceDefaults.Tests.Health;
@@ -60,17 +61,31 @@ public sealed class HealthEndpointTests
         Assert.Equal(new Dictionary<string, string> { ["self"] = "Healthy" }, Checks(alive));
     }
 
-    private static Task<RunningApp> StartServiceAsync(string databaseConnectionString) =>
+    [Fact]
+    public async Task A_service_that_can_do_without_Redis_reports_it_unreachable_as_degraded_and_stays_200()
+    {
+        await using var service = await StartServiceAsync(TestServers.PostgresConnectionString, "127.0.0.1:1,connectTimeout=500", HealthStatus.Degraded);
+        using var client = service.CreatePlainClient();
+
+        var (status, body) = await GetAsync(client, "/health");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Degraded", body.GetProperty("status").GetString());
+        Assert.Equal(new Dictionary<string, string> { ["crmdb"] = "Healthy", ["redis"] = "Degraded", ["self"] = "Healthy" }, Checks(body));
+    }
+
+    private static Task<RunningApp> StartServiceAsync(
+        string databaseConnectionString, string? redisConnectionString = null, HealthStatus whenRedisUnreachable = HealthStatus.Unhealthy) =>
         ServiceHosts.StartWebServiceAsync(
             Environments.Production,
             [
                 new("ConnectionStrings:crmdb", databaseConnectionString),
-                new("ConnectionStrings:redis", TestServers.RedisConnectionString),
+                new("ConnectionStrings:redis", redisConnectionString ?? TestServers.RedisConnectionString),
             ],
             addClients: builder =>
             {
                 builder.AddCrmDataSource();
-                builder.AddCrmRedis();
+                builder.AddCrmRedis(whenUnreachable: whenRedisUnreachable);
             });
 
     private static async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(HttpClient client, string path)
