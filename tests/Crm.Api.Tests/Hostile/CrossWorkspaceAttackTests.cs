@@ -72,6 +72,11 @@ public sealed class CrossWorkspaceAttackTests(ApiFactory api, ITestOutputHelper 
     // The records a comment (entityType + entityId) may be on.
     private static readonly string[] CommentedKinds = ["note", "task", "activity", "deal"];
 
+    // Tables that keep what a caller sent, in the caller's workspace: the security log (refused requests, with their
+    // paths) and an import's file and error report (the cells). The attacker's own rows there quote the victim's ids
+    // the attacker sent; only the victim's own rows of these tables are compared.
+    private static readonly string[] QuoteTheCaller = ["security_logs", "import_job_files", "import_job_errors"];
+
     private const int IdsPerKind = 6;
 
     [Fact]
@@ -121,6 +126,11 @@ public sealed class CrossWorkspaceAttackTests(ApiFactory api, ITestOutputHelper 
             output.WriteLine($"{attacker.Name}: {plan.Count} requests; " + string.Join("; ", statuses.Select(c =>
                 $"{c.Key} {c.Value.Values.Sum()} ({string.Join(", ", c.Value.Select(s => $"{s.Key}: {s.Value}"))})")));
         }
+        // CSV imports name records by id too, in their cells.
+        foreach (var importer in new[] { stranger, attackerOwner })
+        {
+            await ImportAttackAsync(importer, victim, [.. victimSecrets, victimOwner.WorkspaceId.ToString()], tally);
+        }
         var after = await SnapshotAsync(victimOwner.WorkspaceId, [.. victimSecrets, victimOwner.WorkspaceId.ToString()]);
 
         output.WriteLine($"{tally.Sent} cross-workspace requests over {operations.All.Count} operations, {victim.Values.Sum(v => v.Count)} victim ids " +
@@ -131,6 +141,7 @@ public sealed class CrossWorkspaceAttackTests(ApiFactory api, ITestOutputHelper 
         {
             output.WriteLine($"changed: {table}: {before[table]} → {after[table]}");
         }
+        output.WriteLine($"CSV imports: {tally.ImportedRows} rows naming a victim's record in {tally.Imports} files, refused on that cell: {tally.ImportRowsRefused}");
         output.WriteLine($"body references refused with a 400 on the member that names the victim's record: {tally.RefusedOnTheMember}, " +
                          $"on something else: {tally.RefusedElsewhere.Count}");
         foreach (var failure in tally.Leaks.Concat(tally.Accepted).Concat(tally.Errors).Concat(tally.RefusedElsewhere).Take(60))
@@ -142,6 +153,7 @@ public sealed class CrossWorkspaceAttackTests(ApiFactory api, ITestOutputHelper 
         Assert.True(tally.Accepted.Count == 0, "requests addressing the victim's records that succeeded:\n" + string.Join("\n", tally.Accepted.Take(30)));
         Assert.True(tally.Errors.Count == 0, "5xx answers:\n" + string.Join("\n", tally.Errors.Take(30)));
         // A reference refused for something else proves nothing: the base body of that operation is out of date.
+        Assert.Equal(tally.ImportedRows, tally.ImportRowsRefused);
         Assert.True(tally.RefusedElsewhere.Count == 0, "400s not on the member naming the victim's record (fix BaseBody):\n" + string.Join("\n", tally.RefusedElsewhere.Take(30)));
         Assert.Equal(before, after);
 
@@ -208,6 +220,41 @@ public sealed class CrossWorkspaceAttackTests(ApiFactory api, ITestOutputHelper 
             }
         });
         return statuses;
+    }
+
+    /// <summary>
+    /// Imports (as the attacker's member) contacts, companies and leads whose id cells name the victim's records and
+    /// members, one per row: every row fails on that cell, and neither the job nor its error report shows the victim's data.
+    /// </summary>
+    private static async Task ImportAttackAsync(SignedIn attacker, Dictionary<string, List<Guid>> victim, List<string> secrets, Tally tally)
+    {
+        var imports = new ImportApi(new ContactApi(attacker.Companies));
+        var files = new (string ObjectType, string Header, string[] Rows)[]
+        {
+            ("contacts", "firstName,lastName,companyId,ownerId", [$"Attack,One,{victim["company"][0]},", $"Attack,Two,,{victim["user"][0]}"]),
+            ("companies", "name,parentCompanyId,territoryId,ownerId",
+                [$"Attack one,{victim["company"][0]},,", $"Attack two,,{victim["territory"][0]},", $"Attack three,,,{victim["user"][0]}"]),
+            ("leads", "lastName,companyName,ownerId", [$"Attack,Attack Ltd,{victim["user"][0]}"]),
+        };
+        foreach (var (objectType, header, rows) in files)
+        {
+            var job = (await imports.WaitAsync(ImportApi.Id(await imports.StartAsync(ImportApi.Csv(header, rows), objectType)))).Last();
+            var errors = await imports.ErrorsAsync(ImportApi.Id(job));
+            var answers = job.GetRawText() + string.Join("\n", errors.Select(e => e.GetRawText()));
+            var asked = string.Join("\n", rows);
+            var leaked = secrets.FirstOrDefault(s => answers.Contains(s, StringComparison.OrdinalIgnoreCase) && !asked.Contains(s, StringComparison.OrdinalIgnoreCase));
+            if (leaked is not null)
+            {
+                tally.Leaks.Add($"import of {objectType} → {leaked} in {Shorten(answers, 600)}");
+            }
+            tally.Imports++;
+            tally.ImportedRows += rows.Length;
+            // Each row fails on the one column that names the victim's record (the row's position in the header).
+            tally.ImportRowsRefused += rows.Select((row, i) => (Row: i + 2, Column: header.Split(',')[Array.FindLastIndex(row.Split(','), cell => Guid.TryParse(cell, out _))]))
+                .Count(expected => errors.Any(e => e.GetProperty("row").GetInt32() == expected.Row && e.GetProperty("outcome").GetString() == "failed" &&
+                                                   e.GetProperty("field").GetString() == expected.Column));
+            Assert.Equal(0, ImportApi.Count(job, "rowsCreated") + ImportApi.Count(job, "rowsUpdated"));
+        }
     }
 
     /// <summary>Every request of the attack, for one attacker.</summary>
@@ -579,9 +626,7 @@ public sealed class CrossWorkspaceAttackTests(ApiFactory api, ITestOutputHelper 
         var pattern = string.Join('|', secrets);
         foreach (var table in await TablesAsync())
         {
-            // The attacker's own workspace logs its refused requests, the victim's ids in their paths included: only the
-            // victim's own security log is compared.
-            var where = table == "security_logs" ? "t.workspace_id = $1 AND $2 <> ''"
+            var where = QuoteTheCaller.Contains(table) ? "t.workspace_id = $1 AND $2 <> ''"
                 : owned.Contains(table) ? "t.workspace_id = $1 OR t::text ~* $2"
                 : "$1::uuid IS NOT NULL AND t::text ~* $2";
             await using var command = api.Database.DataSource.CreateCommand(
@@ -635,6 +680,12 @@ public sealed class CrossWorkspaceAttackTests(ApiFactory api, ITestOutputHelper 
         public int RefusedOnTheMember { get; set; }
 
         public List<string> RefusedElsewhere { get; } = [];
+
+        public int Imports { get; set; }
+
+        public int ImportedRows { get; set; }
+
+        public int ImportRowsRefused { get; set; }
     }
 
     private sealed record Attacker(string Name, HttpClient Client, string Credential, string? Email, bool MemberOfBoth);
