@@ -18,10 +18,12 @@ namespace Crm.Api.Tests.Hostile;
 /// <summary>
 /// A cross-workspace attack on every operation of the OpenAPI document. The victim workspace holds a record of every
 /// kind the API has, each carrying a secret marker; three callers acting for the attacker's workspace (another user, a
-/// user who is a member of both workspaces, and an API key) put the victim's ids in every path parameter, in every
-/// id member of every request body and in the filters of every list. No answer may carry the marker or a victim id the
-/// request did not carry itself, no request addressing a victim's record may succeed, none may answer 5xx, and
-/// afterwards the victim's rows, and every row anywhere that mentions them, are exactly as before. The counts are printed.
+/// user who is a member of both workspaces, and an API key) put the victim's ids in every path parameter (alone and
+/// beside their own ids), in every id member of every request body, in the filters of every list and in the id cells
+/// of CSV imports. No answer may carry the marker or a victim id the request did not carry itself, no request
+/// addressing a victim's record may succeed, none may answer 5xx, every reference must be refused on the member that
+/// makes it, and afterwards the victim's rows, and every row anywhere that mentions them, are exactly as before. The
+/// counts are printed.
 /// </summary>
 public sealed class CrossWorkspaceAttackTests(ApiFactory api, ITestOutputHelper output) : IClassFixture<ApiFactory>
 {
@@ -249,7 +251,7 @@ public sealed class CrossWorkspaceAttackTests(ApiFactory api, ITestOutputHelper 
             }
             tally.Imports++;
             tally.ImportedRows += rows.Length;
-            // Each row fails on the one column that names the victim's record (the row's position in the header).
+            // Each row (data rows start at line 2) fails on the field of its one cell that holds an id.
             tally.ImportRowsRefused += rows.Select((row, i) => (Row: i + 2, Column: header.Split(',')[Array.FindLastIndex(row.Split(','), cell => Guid.TryParse(cell, out _))]))
                 .Count(expected => errors.Any(e => e.GetProperty("row").GetInt32() == expected.Row && e.GetProperty("outcome").GetString() == "failed" &&
                                                    e.GetProperty("field").GetString() == expected.Column));
