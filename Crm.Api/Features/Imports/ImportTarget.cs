@@ -327,8 +327,9 @@ internal sealed class ImportTarget<TEntity, TInput, TResponse>(
         }
 
         /// <summary>
-        /// <c>e => e.Key.ToLower()</c> and <c>e => keys.Contains(e.Key.ToLower())</c> — lower(email) = ANY(@keys), which
-        /// the unique index on lower(email) answers. The keys are a parameter, not literals in the SQL.
+        /// <c>e => e.Key.ToLower()</c> and <c>e => keys.Contains(e.Key.ToLower())</c> — lower(email) = ANY(@keys). The
+        /// keys are a parameter, not literals in the SQL. Under row-level security the unique index on lower(email)
+        /// cannot serve it (lower is not leakproof), so it reads the workspace's rows (bench/README.md, "Import vs raw COPY").
         /// </summary>
         private (Expression<Func<TEntity, string>> Lowered, Expression<Func<TEntity, bool>> HasKey) KeyExpressions(List<string> keys)
         {
