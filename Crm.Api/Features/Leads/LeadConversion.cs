@@ -180,7 +180,7 @@ internal static class LeadConversion
         if (lead.Email is { } email)
         {
             var lowerEmail = email.ToLowerInvariant();
-            if (await visible.FirstOrDefaultAsync(c => c.Email!.ToLower() == lowerEmail, cancellationToken) is { } byEmail)
+            if (await visible.FirstOrDefaultAsync(c => c.EmailKey == lowerEmail, cancellationToken) is { } byEmail)
             {
                 return new(byEmail, null, ConversionOutcome.MatchedByEmail);
             }
