@@ -23,6 +23,9 @@ public sealed class Company : IBusinessRecord
     /// <summary>Lower-case host name ("acme.com"); unique among the workspace's live companies.</summary>
     public string? Domain { get; set; }
 
+    /// <summary>lower(domain), computed by the database (a stored generated column): what duplicate lookups compare and index.</summary>
+    public string? DomainKey { get; private set; }
+
     public string? Website { get; set; }
 
     public string? AccountNumber { get; set; }
@@ -153,6 +156,7 @@ internal sealed class CompanyConfiguration : IEntityTypeConfiguration<Company>
             .HasPrincipalKey(t => new { t.WorkspaceId, t.Id });
         // Named explicitly: the snake_case convention would otherwise rename Npgsql's xmin mapping to "version".
         builder.Property(c => c.Version).IsRowVersion().HasColumnName("xmin").HasColumnType("xid");
+        builder.Property(c => c.DomainKey).HasComputedColumnSql("lower(domain)", stored: true);
         builder.Property(c => c.Type).HasConversion<SnakeCaseEnumConverter<CompanyType>>();
         builder.Property(c => c.Status).HasConversion<SnakeCaseEnumConverter<CompanyStatus>>();
         builder.Property(c => c.Priority).HasConversion<SnakeCaseEnumConverter<CompanyPriority>>();

@@ -26,6 +26,9 @@ public sealed class Contact : IBusinessRecord
     /// <summary>Unique, case-insensitively, among the workspace's live contacts.</summary>
     public string? Email { get; set; }
 
+    /// <summary>lower(email), computed by the database (a stored generated column): what duplicate lookups compare and index.</summary>
+    public string? EmailKey { get; private set; }
+
     public string? Phone { get; set; }
 
     public string? Mobile { get; set; }
@@ -210,6 +213,7 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         builder.Property(c => c.Source).HasConversion<SnakeCaseEnumConverter<ContactSource>>();
         builder.Property(c => c.Status).HasConversion<SnakeCaseEnumConverter<ContactStatus>>();
         builder.Property(c => c.CustomFields).HasColumnType("jsonb");
+        builder.Property(c => c.EmailKey).HasComputedColumnSql("lower(email)", stored: true);
         builder.Property(c => c.CreatedAt).HasDefaultValueSql("now()");
         builder.Property(c => c.UpdatedAt).HasDefaultValueSql("now()");
     }

@@ -31,6 +31,9 @@ public sealed class Lead : IBusinessRecord
     /// <summary>Not unique: the same person may arrive as several leads.</summary>
     public string? Email { get; set; }
 
+    /// <summary>lower(email), computed by the database (a stored generated column): what duplicate lookups compare and index.</summary>
+    public string? EmailKey { get; private set; }
+
     public string? Phone { get; set; }
 
     /// <summary>Job title.</summary>
@@ -208,6 +211,7 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         builder.HasAlternateKey(l => new { l.WorkspaceId, l.Id });
         // Named explicitly: the snake_case convention would otherwise rename Npgsql's xmin mapping to "version".
         builder.Property(l => l.Version).IsRowVersion().HasColumnName("xmin").HasColumnType("xid");
+        builder.Property(l => l.EmailKey).HasComputedColumnSql("lower(email)", stored: true);
         builder.Property(l => l.Source).HasConversion<SnakeCaseEnumConverter<LeadSource>>();
         builder.Property(l => l.Status).HasConversion<SnakeCaseEnumConverter<LeadStatus>>();
         builder.Property(l => l.QualificationStatus).HasConversion<SnakeCaseEnumConverter<QualificationStatus>>();

@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -35,8 +34,9 @@ internal interface IImportRun
 }
 
 /// <summary>
-/// The field an import dedupes on: its API name, its value on an input, and the entity member that holds it (read in
-/// SQL). Compared case-insensitively (lower()), like the unique indexes on lower(email) and lower(domain).
+/// The field an import dedupes on: its API name, its value on an input, and the entity member that holds its lower-case
+/// key (read in SQL): a stored generated column such as contacts.email_key (lower(email)), which the unique index is on.
+/// The input's value is lower-cased here, so the comparison is case-insensitive.
 /// </summary>
 internal sealed record ImportKey<TEntity, TInput>(string Field, Func<TInput, string?> Input, Expression<Func<TEntity, string?>> Existing);
 
@@ -81,8 +81,6 @@ internal sealed class ImportTarget<TEntity, TInput, TResponse>(
         ResourceDefinition<TEntity, TInput, TResponse> resource, ImportKey<TEntity, TInput>? key, JsonObject defaults,
         ResourceServices services, ImportJob job) : IImportRun
     {
-        private static readonly MethodInfo ToLower = typeof(string).GetMethod(nameof(string.ToLower), Type.EmptyTypes)!;
-
         /// <summary>The first row of the file with each key, across chunks.</summary>
         private readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
 
@@ -311,34 +309,30 @@ internal sealed class ImportTarget<TEntity, TInput, TResponse>(
         /// <summary>The keys (lower-case) of <paramref name="keys"/> that live records of the workspace have, whoever sees them.</summary>
         private async Task<HashSet<string>> ExistingKeysAsync(List<string> keys, CancellationToken cancellationToken)
         {
-            var (lowered, hasKey) = KeyExpressions(keys);
-            var found = await resource.Set(services.Db).Where(ResourceRecords.IsLive<TEntity>()).Where(hasKey).Select(lowered)
+            var found = await resource.Set(services.Db).Where(ResourceRecords.IsLive<TEntity>()).Where(HasKey(keys)).Select(key!.Existing)
                 .ToListAsync(cancellationToken);
-            return [.. found];
+            return [.. found.OfType<string>()];
         }
 
         /// <summary>The live records with <paramref name="keys"/> that the caller sees (so may update), tracked, by key.</summary>
         private async Task<Dictionary<string, List<TEntity>>> UpdatableAsync(List<string> keys, CancellationToken cancellationToken)
         {
-            var (_, hasKey) = KeyExpressions(keys);
             var read = key!.Existing.Compile();
-            var records = await resource.Visible(services).Where(hasKey).ToListAsync(cancellationToken);
-            return records.GroupBy(r => read(r)!.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.ToList());
+            var records = await resource.Visible(services).Where(HasKey(keys)).ToListAsync(cancellationToken);
+            return records.GroupBy(r => read(r)!).ToDictionary(g => g.Key, g => g.ToList());
         }
 
         /// <summary>
-        /// <c>e => e.Key.ToLower()</c> and <c>e => keys.Contains(e.Key.ToLower())</c> — lower(email) = ANY(@keys). The
-        /// keys are a parameter, not literals in the SQL. Under row-level security the unique index on lower(email)
-        /// cannot serve it (lower is not leakproof), so it reads the workspace's rows (bench/README.md, "Import vs raw COPY").
+        /// <c>e => keys.Contains(e.EmailKey)</c>: email_key = ANY(@keys), the keys a parameter, not literals in the SQL.
+        /// Text equality is leakproof, so under row-level security the unique index on (workspace_id, email_key) serves
+        /// it; lower(email) = ANY(@keys) read all the workspace's rows instead (bench/README.md, "Import vs raw COPY").
         /// </summary>
-        private (Expression<Func<TEntity, string>> Lowered, Expression<Func<TEntity, bool>> HasKey) KeyExpressions(List<string> keys)
+        private Expression<Func<TEntity, bool>> HasKey(List<string> keys)
         {
             var existing = key!.Existing;
-            var lowered = Expression.Call(existing.Body, ToLower);
             var box = Expression.Field(Expression.Constant(new StrongBox<List<string>>(keys)), nameof(StrongBox<List<string>>.Value));
-            var contains = Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], box, lowered);
-            return (Expression.Lambda<Func<TEntity, string>>(lowered, existing.Parameters),
-                Expression.Lambda<Func<TEntity, bool>>(contains, existing.Parameters));
+            var contains = Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], box, existing.Body);
+            return Expression.Lambda<Func<TEntity, bool>>(contains, existing.Parameters);
         }
     }
 }

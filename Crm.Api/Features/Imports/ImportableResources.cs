@@ -13,10 +13,10 @@ internal static class ImportableResources
 {
     private static readonly IImportTarget[] Targets =
     [
-        ImportTarget.For(ContactEndpoints.Resource, new("email", i => i.Email, c => c.Email), defaults: """{"source": "import"}"""),
-        ImportTarget.For(CompanyEndpoints.Resource, new("domain", i => i.Domain, c => c.Domain)),
+        ImportTarget.For(ContactEndpoints.Resource, new("email", i => i.Email, c => c.EmailKey), defaults: """{"source": "import"}"""),
+        ImportTarget.For(CompanyEndpoints.Resource, new("domain", i => i.Domain, c => c.DomainKey)),
         // Leads have no unique email (one person arrives from several forms): rows are deduped on it all the same.
-        ImportTarget.For(LeadEndpoints.Resource, new("email", i => i.Email, l => l.Email)),
+        ImportTarget.For(LeadEndpoints.Resource, new("email", i => i.Email, l => l.EmailKey)),
     ];
 
     public static IEnumerable<string> ObjectTypes => Targets.Select(t => t.ObjectType);

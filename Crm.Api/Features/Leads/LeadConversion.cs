@@ -136,8 +136,9 @@ internal static class LeadConversion
             return null;
         }
 
+        // Domains are stored lower-case, so the indexed key column (lower(domain), migration 0021) finds the same company.
         var domain = DomainOf(lead.Website);
-        if (domain is not null && await visible.FirstOrDefaultAsync(c => c.Domain == domain, cancellationToken) is { } byDomain)
+        if (domain is not null && await visible.FirstOrDefaultAsync(c => c.DomainKey == domain, cancellationToken) is { } byDomain)
         {
             return new(byDomain, null, ConversionOutcome.MatchedByDomain);
         }
@@ -150,7 +151,7 @@ internal static class LeadConversion
 
         // A live company outside the caller's record scope may hold the domain (domains are unique): then the new
         // company goes without one rather than failing the conversion or linking a company the caller cannot see.
-        if (domain is not null && await services.Db.Companies.AnyAsync(c => c.Domain == domain && c.DeletedAt == null, cancellationToken))
+        if (domain is not null && await services.Db.Companies.AnyAsync(c => c.DomainKey == domain && c.DeletedAt == null, cancellationToken))
         {
             domain = null;
         }
@@ -180,7 +181,7 @@ internal static class LeadConversion
         if (lead.Email is { } email)
         {
             var lowerEmail = email.ToLowerInvariant();
-            if (await visible.FirstOrDefaultAsync(c => c.Email!.ToLower() == lowerEmail, cancellationToken) is { } byEmail)
+            if (await visible.FirstOrDefaultAsync(c => c.EmailKey == lowerEmail, cancellationToken) is { } byEmail)
             {
                 return new(byEmail, null, ConversionOutcome.MatchedByEmail);
             }
