@@ -7,11 +7,11 @@ using Npgsql;
 namespace Crm.ServiceDefaults;
 
 /// <summary>
-/// A request that failed because PostgreSQL could not be reached or dropped the connection (restarting, in crash
-/// recovery, out of connections, a network failure or timeout) answers 503 with <c>Retry-After</c> instead of 500:
-/// nothing is wrong with the request or the server's code, and the same request will work once the database is back
-/// (the reliability suite sees a few seconds of this while PostgreSQL restarts). A write that failed this way did not
-/// commit, so a retry is safe; with an Idempotency-Key it is safe whatever happened.
+/// A request that failed because PostgreSQL could not be reached, dropped the connection or did not answer in time
+/// (restarting, in crash recovery, out of connections, a network failure, a timeout) answers 503 with <c>Retry-After</c>
+/// instead of 500: the same request is expected to work once the database is back (the reliability suite sees a few
+/// seconds of this while PostgreSQL restarts). A write that failed this way may still have committed if the connection
+/// dropped during its COMMIT, so the answer says so: a retry with the same Idempotency-Key is safe either way.
 /// </summary>
 internal sealed class DatabaseUnavailableExceptionHandler(IProblemDetailsService problemDetails, ILogger<DatabaseUnavailableExceptionHandler> logger)
     : IExceptionHandler
@@ -26,7 +26,8 @@ internal sealed class DatabaseUnavailableExceptionHandler(IProblemDetailsService
             return false;
         }
 
-        logger.LogWarning("The database is unavailable: {Message}", unavailable.Message);
+        // With the exception: a timeout here may be a slow query rather than a database that is down.
+        logger.LogWarning(exception, "The database is unavailable: {Message}", unavailable.Message);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
@@ -37,7 +38,7 @@ internal sealed class DatabaseUnavailableExceptionHandler(IProblemDetailsService
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "The database is unavailable.",
-                Detail = $"The service could not reach its database; nothing was changed. Try again in {RetryAfterSeconds} seconds.",
+                Detail = $"The service could not reach its database. Try again in {RetryAfterSeconds} seconds; a write may have been applied, so retry it with the same Idempotency-Key.",
             },
         });
     }
@@ -51,7 +52,8 @@ internal sealed class DatabaseUnavailableExceptionHandler(IProblemDetailsService
     private static NpgsqlException? Find(Exception? exception) => exception switch
     {
         null => null,
-        PostgresException postgres when postgres.SqlState.StartsWith("08", StringComparison.Ordinal) ||
+        // 08P01 (protocol violation) is in class 08 but is a bug, not an outage: left to the 500 handler.
+        PostgresException postgres when (postgres.SqlState.StartsWith("08", StringComparison.Ordinal) && postgres.SqlState != PostgresErrorCodes.ProtocolViolation) ||
                                         postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
                                             or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections => postgres,
         PostgresException => null,

@@ -72,6 +72,7 @@ if [[ "$(in_sync)" != true ]]; then
     kill -0 "$apphost_pid" 2>/dev/null || { tail -50 "$work/apphost.log" >&2; exit 1; }
     sleep 5
   done
+  [[ "$(in_sync)" == true ]] || { echo "load: the search index is not in sync after the rebuild; see $work/apphost.log" >&2; exit 1; }
 fi
 curl -sf -H "X-Crm-Search-Key: $key" "$CRM_SEARCH_URL/index/check?workspace=$workspace" | jq -c '{inSync, records, missing, stale}'
 echo "load: indexed after $(($(date +%s) - started)) s; consumer lag: $(admin "SELECT coalesce((SELECT max(position) FROM outbox_events), 0)

@@ -51,7 +51,7 @@ foreach (var clients in clientCounts)
         await auth.RefreshAsync(); // access tokens live 15 minutes; a scenario's runs take well under one
         var api = await Runner.RunAsync(clients, warmup, seconds, scenario.Api);
         var db = await Runner.RunAsync(clients, warmup, seconds, scenario.Sql);
-        rows.Add($"| {scenario.Name} | {api.Line()} | {db.Line()} | {api.Rps / db.Rps:P0} |");
+        rows.Add($"| {scenario.Name} | {api.Line()} | {db.Line()} | {(db.Rps > 0 ? (api.Rps / db.Rps).ToString("P0", CultureInfo.InvariantCulture) : "–")} |");
         Console.Error.WriteLine($"  {clients} clients, {scenario.Name}: api {api.Rps:F0}/s, sql {db.Rps:F0}/s (load {LoadAverage()})");
     }
     Console.WriteLine();
@@ -203,7 +203,8 @@ internal static class Runner
                     await request(lap);
                     latencies.Add(lap.Milliseconds);
                 }
-                catch (Exception e) when (e is HttpRequestException or NpgsqlException or InvalidOperationException)
+                // A client timeout (TaskCanceledException) counts as a failed request, not the end of the run.
+                catch (Exception e) when (e is HttpRequestException or NpgsqlException or InvalidOperationException or TaskCanceledException)
                 {
                     if (++errors <= 3)
                     {

@@ -60,7 +60,10 @@ internal sealed class AppHostRun : IAsyncDisposable
         };
         string[] demoArguments = demo ? [] : ["--no-demo"];
         string[] demoCounts = demo ? ["Demo__Companies=20", "Demo__Contacts=50", "Demo__Leads=20", "Demo__Deals=14", "Demo__Activities=50", "Demo__Notes=20"] : [];
-        foreach (var argument in new[] { "env", "--default-signal=INT" }.Concat(demoCounts)
+        // The tests poll the API for minutes as one user (the reliability suite's waits): the per-user rate limit and
+        // the 15-minute access token would fail them on a slow machine, and neither is what these tests are about.
+        string[] testLimits = ["RateLimits__UserPerMinute=1000000", "RateLimits__WorkspacePerMinute=1000000", "Auth__AccessTokenLifetime=02:00:00"];
+        foreach (var argument in new[] { "env", "--default-signal=INT" }.Concat(demoCounts).Concat(testLimits)
                      .Concat(["dotnet", appHost, "--data-dir", dataDirectory, "--port-base", "0", "--env-file", envFile]).Concat(demoArguments))
         {
             startInfo.ArgumentList.Add(argument);

@@ -219,9 +219,10 @@ public sealed class ReliabilityTests(ReliabilityRun app, ITestOutputHelper outpu
     {
         string[] services = ["api", "search", "aiworker"];
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        // Healthy before the restart (waited for: a test before this one may have just restarted a service).
         foreach (var service in services)
         {
-            Assert.Equal("Healthy", await HealthAsync(http, service));
+            await app.WaitUntilAsync($"{service} healthy before the restart", async () => await HealthAsync(http, service) == "Healthy");
         }
 
         var unpooled = new NpgsqlConnectionStringBuilder(app.Run.Addresses["CRM_POSTGRES_OWNER"]) { Pooling = false }.ConnectionString;

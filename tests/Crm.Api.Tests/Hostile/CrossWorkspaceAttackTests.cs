@@ -125,6 +125,13 @@ public sealed class CrossWorkspaceAttackTests(ApiFactory api, ITestOutputHelper 
             var secrets = attacker.MemberOfBoth ? victimSecrets : [.. victimSecrets, victimOwner.WorkspaceId.ToString()];
             var plan = Plan(operations, victim, ownIds, victimOwner.WorkspaceId, victimMarker[..7], attacker, unmapped);
             var statuses = await RunAsync(attacker, plan, secrets, tally);
+            // The credential still works after the run: had it stopped working, the refusals would have proved nothing.
+            using (var check = new HttpRequestMessage(HttpMethod.Get, "/api/v1/companies?limit=1"))
+            {
+                check.Headers.Authorization = new AuthenticationHeaderValue("Bearer", attacker.Credential);
+                using var answer = await attacker.Client.SendAsync(check);
+                Assert.True((int)answer.StatusCode == 200, $"{attacker.Name}: the credential no longer works after the attack ({(int)answer.StatusCode})");
+            }
             output.WriteLine($"{attacker.Name}: {plan.Count} requests; " + string.Join("; ", statuses.Select(c =>
                 $"{c.Key} {c.Value.Values.Sum()} ({string.Join(", ", c.Value.Select(s => $"{s.Key}: {s.Value}"))})")));
         }
