@@ -31,32 +31,20 @@ notes=$((contacts / 10))
 if [[ -z "${CRM_BENCH_NO_BUILD:-}" ]]; then
   dotnet build Crm.AppHost -c Release -nologo -v quiet -clp:ErrorsOnly
 fi
-work=$(mktemp -d /tmp/crm-datagen-XXXXXX)
-chmod 755 "$work"  # PostgreSQL runs as its own user, which must reach the data directory
-data=${keep:-$work/data}
 if [[ -n "$keep" ]]; then
   [[ -e "$keep/postgres" ]] && { echo "datagen: $keep holds data already; give a new directory" >&2; exit 1; }
   mkdir -p "$keep"
-  chmod 755 "$keep"
+  chmod 755 "$keep"  # PostgreSQL runs as its own user, which must reach the data directory
+  infra_data=$keep
 fi
-infra_pid=""
 api_pid=""
-cleanup() {
+bench_cleanup() {
   [[ -n "$api_pid" ]] && kill -TERM "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null || true
-  [[ -n "$infra_pid" ]] && kill -TERM "$infra_pid" 2>/dev/null && wait "$infra_pid" 2>/dev/null || true
-  rm -rf "$work"
 }
-trap cleanup EXIT
-
-CRM_APPHOST_MODE=local dotnet Crm.AppHost/bin/Release/net10.0/Crm.AppHost.dll --infra-only \
-  --data-dir "$data" --port-base 0 --env-file "$work/infra.env" >"$work/infra.log" 2>&1 &
-infra_pid=$!
-while [[ ! -f "$work/infra.env" ]]; do
-  kill -0 "$infra_pid" 2>/dev/null || { cat "$work/infra.log" >&2; exit 1; }
-  sleep 0.2
-done
-# shellcheck disable=SC1091
-source "$work/infra.env"
+infra_configuration=Release
+# shellcheck source=bench/infra.sh
+source bench/infra.sh
+data=$infra_data
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 echo "datagen: $contacts contacts, $companies companies, $leads leads, $deals deals, $activities activities, $notes notes"
@@ -98,8 +86,8 @@ awk '
     printf "%-20s %10s %9s %9s\n", "table", "rows", "ms", "rows/s"
     printf "%-20s %10s %9d %9s\n", "(made in memory)", "-", made, "-"
     for (i = 1; i <= count; i++) printf "%-20s %10d %9d %9d\n", names[i], r[i], t[i], (t[i] > 0 ? r[i] * 1000 / t[i] : 0)
-    printf "%-20s %10d %9d %9d\n", "written", total_rows, total_ms, total_rows * 1000 / total_ms
-    printf "%-20s %10d %9d %9d\n", "whole fill", total_rows, fill, total_rows * 1000 / fill
+    printf "%-20s %10d %9d %9d\n", "written", total_rows, total_ms, (total_ms > 0 ? total_rows * 1000 / total_ms : 0)
+    printf "%-20s %10d %9d %9d\n", "whole fill", total_rows, fill, (fill > 0 ? total_rows * 1000 / fill : 0)
   }' "$work/api.log"
 echo "datagen: wall ${wall} s from the API's start; API peak RSS (VmHWM) ${hwm} MiB; peak 1-min load average ${peak_load}"
 if [[ -n "$keep" ]]; then
